@@ -1,0 +1,53 @@
+"""Giấy khai sinh: forms of 2015/2020 (TT 04/2020) and the older form with older labels."""
+
+from .spec import FormSpec, LabelSpec, VersionSpec
+
+L = LabelSpec
+
+FORM = FormSpec(
+    doc_type="birth_certificate",
+    titles=("giay khai sinh",),
+    versions=(
+        VersionSpec("tt04-2020", markers=("so dinh danh ca nhan",)),
+        VersionSpec("pre-2015", markers=("ho va ten",)),
+        VersionSpec("tt15-2015"),
+    ),
+    sections={
+        "child": ("giay khai sinh",),
+        "mother": ("ten nguoi me", "ho va ten me"),
+        "father": ("ten nguoi cha", "ho va ten cha"),
+        "declarant": ("ten nguoi di khai sinh", "nguoi di khai sinh"),
+        "registration": ("noi dang ky khai sinh",),
+    },
+    labels=(
+        L("full_name", ("ho, chu dem, ten", "ho chu dem ten", "ho va ten"), "child"),
+        L("date_of_birth", ("ngay, thang, nam sinh", "ngay thang nam sinh", "sinh ngay"), "child"),
+        L("date_of_birth_in_words", ("ghi bang chu", "bang chu"), "child"),
+        L("sex", ("gioi tinh",), "child"),
+        L("ethnicity", ("dan toc",), "child"),
+        L("nationality", ("quoc tich",), "child"),
+        L("place_of_birth", ("noi sinh",), "child", multiline=True),
+        L("hometown", ("que quan",), "child"),
+        L("personal_id", ("so dinh danh ca nhan",), "child"),
+        L("mother_name", ("ho, chu dem, ten nguoi me", "ho chu dem ten nguoi me", "ho va ten me"), "mother"),
+        L("mother_birth_year", ("nam sinh",), "mother"),
+        L("mother_ethnicity", ("dan toc",), "mother"),
+        L("mother_nationality", ("quoc tich",), "mother"),
+        L("mother_residence", ("noi cu tru", "noi thuong tru/tam tru", "noi thuong tru"), "mother", True),
+        L(
+            "father_name",
+            ("ho, chu dem, ten nguoi cha", "ho chu dem ten nguoi cha", "ho va ten cha"),
+            "father",
+        ),
+        L("father_birth_year", ("nam sinh",), "father"),
+        L("father_ethnicity", ("dan toc",), "father"),
+        L("father_nationality", ("quoc tich",), "father"),
+        L("father_residence", ("noi cu tru", "noi thuong tru/tam tru", "noi thuong tru"), "father", True),
+        L("declarant_name", ("ho, chu dem, ten nguoi di khai sinh", "ten nguoi di khai sinh"), "declarant"),
+        L("declarant_id_paper", ("giay to tuy than",), "declarant"),
+        L("registration_place", ("noi dang ky khai sinh",), None, True),
+        L("registration_date", ("ngay, thang, nam dang ky", "ngay thang nam dang ky"), None),
+        L("registration_number", ("so:",), None),
+        L("book_number", ("quyen so:", "quyen so"), None),
+    ),
+)

@@ -1,0 +1,257 @@
+"""Reading inputs into pages: image files (PNG, JPEG, TIFF with many pages), folders of page images
+(natural filename order) and PDFs of scanned pages (CONTRACT.md, "Command line").
+
+Pages are produced lazily, one at a time, so a 600-page stack never sits in memory at once. A page
+that cannot be read becomes a `PageFailure` at its place; an input that cannot be opened at all
+raises `InputError` with a message for the clerk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import InputError
+from .types import Page, PageFailure
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+PDF_SUFFIXES = {".pdf"}
+#: Resolution at which a PDF page that is not a single scanned image is rendered.
+RENDER_DPI = 300
+#: Long side of an A4 page in inches, to estimate the resolution of an image that does not say.
+_A4_LONG_IN = 297 / 25.4
+
+Image.MAX_IMAGE_PIXELS = 200_000_000  # a 600-dpi A3 scan is ~70 Mpx; refuse only absurd sizes
+
+
+def natural_key(name: str) -> list:
+    """Sort key that puts `page-2` before `page-10`."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
+
+
+@dataclass
+class InputSource:
+    """One input of `sohoa process`: its name in the output and how to read its pages."""
+
+    path: Path
+    kind: str  # "image", "folder" or "pdf"
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path.is_file() else self.path.name
+
+    def page_count(self) -> int:
+        if self.kind == "pdf":
+            with _open_pdf(self.path) as pdf:
+                return len(pdf.pages)
+        return sum(_frame_count(p) for p in self._image_files())
+
+    def pages(self) -> Iterator[Page | PageFailure]:
+        if self.kind == "pdf":
+            yield from _pdf_pages(self.path)
+            return
+        index = 0
+        for file in self._image_files():
+            try:
+                frames = list(_image_frames(file))
+            except InputError as exc:
+                index += 1
+                yield PageFailure(index, exc.info())
+                continue
+            for frame in frames:
+                index += 1
+                yield frame if isinstance(frame, PageFailure) else _page(index, *frame)
+
+    def _image_files(self) -> list[Path]:
+        if self.kind == "image":
+            return [self.path]
+        files = [
+            p
+            for p in self.path.iterdir()
+            if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | PDF_SUFFIXES
+        ]
+        pdfs = [p for p in files if p.suffix.lower() in PDF_SUFFIXES]
+        if pdfs:
+            raise InputError(
+                f"Thư mục {self.path.name} chứa tệp PDF ({pdfs[0].name}): thư mục chỉ được chứa ảnh trang. "
+                "Hãy xử lý tệp PDF riêng.",
+                code="mixed_folder",
+            )
+        return sorted(files, key=lambda p: natural_key(p.name))
+
+
+def open_input(path: Path) -> InputSource:
+    """Recognise an input by what it is; raise InputError when it cannot be one."""
+    if not path.exists():
+        raise InputError(f"Không tìm thấy {path}: hãy kiểm tra lại đường dẫn.", code="not_found")
+    if path.is_dir():
+        source = InputSource(path, "folder")
+        if not source._image_files():
+            raise InputError(
+                f"Thư mục {path.name} không có ảnh trang nào (PNG, JPEG, TIFF).", code="empty_folder"
+            )
+        return source
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return InputSource(path, "pdf")
+    if suffix in IMAGE_SUFFIXES:
+        return InputSource(path, "image")
+    raise InputError(
+        f"Không đọc được tệp {path.name}: chỉ nhận ảnh PNG, JPEG, TIFF hoặc tệp PDF.",
+        code="unsupported_format",
+    )
+
+
+# --- images ------------------------------------------------------------------------------------
+
+
+def _frame_count(path: Path) -> int:
+    try:
+        with Image.open(path) as im:
+            return getattr(im, "n_frames", 1)
+    except (OSError, UnidentifiedImageError, ValueError):
+        return 1  # an unreadable file is still one (failed) page
+
+
+def _image_frames(path: Path) -> Iterator[tuple[Image.Image, float | None] | PageFailure]:
+    """Every frame of an image file with its resolution (None when the file does not say)."""
+    try:
+        im = Image.open(path)
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        raise _corrupt_image(path, exc) from None
+    with im:
+        for frame in range(getattr(im, "n_frames", 1)):
+            try:
+                im.seek(frame)
+                im.load()
+                yield to_8bit(ImageOps.exif_transpose(im) if frame == 0 else im.copy()), _dpi_of(im)
+            except (OSError, ValueError, SyntaxError) as exc:
+                yield PageFailure(0, _corrupt_image(path, exc).info())
+
+
+def _corrupt_image(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        f"Tệp ảnh {path.name} bị hỏng hoặc không phải ảnh: hãy quét lại trang này rồi chạy lại.",
+        code="corrupt_image",
+        detail=f"{type(exc).__name__}: {exc}",
+    )
+
+
+def _dpi_of(im: Image.Image) -> float | None:
+    dpi = im.info.get("dpi")
+    if dpi and dpi[0] and float(dpi[0]) > 1:
+        return float(dpi[0])
+    return None
+
+
+def to_8bit(im: Image.Image) -> Image.Image:
+    """Any Pillow image as RGB or L with 8 bits per channel (16-bit, CMYK, palette, alpha...)."""
+    if im.mode in ("RGB", "L"):
+        return im.copy()
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = 65535.0 if arr.max() > 255 else 255.0
+        return Image.fromarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8), "L")
+    if im.mode == "F":
+        arr = np.asarray(im, dtype=np.float64)
+        return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    if im.mode == "1":
+        return im.convert("L")
+    return im.convert("RGB")
+
+
+def _page(index: int, image: Image.Image, dpi: float | None) -> Page:
+    if dpi is None:
+        long_side = max(image.size)
+        return Page(index, image, dpi=round(long_side / _A4_LONG_IN), dpi_known=False)
+    return Page(index, image, dpi=dpi)
+
+
+# --- PDFs --------------------------------------------------------------------------------------
+
+
+def _open_pdf(path: Path) -> pikepdf.Pdf:
+    if path.stat().st_size == 0:
+        raise InputError(f"Tệp {path.name} rỗng (0 byte): hãy quét hoặc sao chép lại.", code="empty_pdf")
+    try:
+        return pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise InputError(
+            f"Tệp {path.name} được đặt mật khẩu: hãy gỡ mật khẩu (hoặc xin bản không mật khẩu) rồi chạy lại.",
+            code="encrypted_pdf",
+        ) from None
+    except pikepdf.PdfError as exc:
+        raise InputError(
+            f"Tệp {path.name} không phải PDF hợp lệ hoặc bị hỏng: hãy quét hoặc xuất lại tệp.",
+            code="corrupt_pdf",
+            detail=str(exc),
+        ) from None
+
+
+def _pdf_pages(path: Path) -> Iterator[Page | PageFailure]:
+    with _open_pdf(path) as pdf:
+        if len(pdf.pages) == 0:
+            raise InputError(f"Tệp {path.name} không có trang nào.", code="empty_pdf")
+        renderer = None
+        for i, page in enumerate(pdf.pages, start=1):
+            try:
+                found = _single_scan_image(page)
+                if found is None:
+                    if renderer is None:
+                        renderer = _PdfRenderer(path)
+                    yield Page(i, renderer.render(i - 1, RENDER_DPI), dpi=RENDER_DPI)
+                else:
+                    yield Page(i, *found)
+            except Exception as exc:  # noqa: BLE001 - one bad page must not stop the others
+                yield PageFailure(
+                    i,
+                    InputError(
+                        f"Không đọc được trang {i} của {path.name}: hãy quét lại trang này.",
+                        code="corrupt_page",
+                        detail=f"{type(exc).__name__}: {exc}",
+                    ).info(),
+                )
+
+
+def _single_scan_image(page: pikepdf.Page) -> tuple[Image.Image, float] | None:
+    """The page's image and its resolution when the page is exactly one image (a scan), else None."""
+    images = list(page.get_images().values()) if hasattr(page, "get_images") else list(page.images.values())
+    if len(images) != 1:
+        return None
+    pdf_image = pikepdf.PdfImage(images[0])
+    image = to_8bit(pdf_image.as_pil_image())
+    box = page.mediabox
+    width_pt = float(box[2]) - float(box[0])
+    height_pt = float(box[3]) - float(box[1])
+    rotate = int(page.obj.get("/Rotate", 0)) % 360
+    if rotate:
+        # /Rotate turns the page clockwise when shown; show the image the way a reader would.
+        image = image.rotate(-rotate, expand=True)
+        if rotate in (90, 270):
+            width_pt, height_pt = height_pt, width_pt
+    if width_pt <= 0:
+        return None
+    return image, round(image.width / (width_pt / 72.0), 1)
+
+
+class _PdfRenderer:
+    """Renders pages that are not a single image (born-digital or composite) with PDFium."""
+
+    def __init__(self, path: Path):
+        import pypdfium2
+
+        self._doc = pypdfium2.PdfDocument(str(path))
+
+    def render(self, index: int, dpi: int) -> Image.Image:
+        bitmap = self._doc[index].render(scale=dpi / 72.0)
+        return bitmap.to_pil().convert("RGB")

@@ -1,0 +1,1 @@
+"""Domain rules as code: pure checks over extracted values (see DOMAIN.md)."""
