@@ -48,7 +48,7 @@ demo: venv
 	$(VENV)/bin/sohoa doctor
 	$(VENV)/bin/sohoa samples $(DEMO_DIR)/samples --n 6 --seed 7 --level mixed
 	@# A feeder stack: all documents back to back in one PDF, split by content.
-	-$(VENV)/bin/sohoa process $(DEMO_DIR)/samples/batch.pdf --out $(DEMO_DIR)/out
+	-SOHOA_LOG_LEVEL=warning $(VENV)/bin/sohoa process $(DEMO_DIR)/samples/batch.pdf --out $(DEMO_DIR)/out
 	@echo
 	@echo "Look at: $(DEMO_DIR)/out/batch/result.json (documents, fields, page statuses)"
 	@echo "         $(DEMO_DIR)/out/batch/d1.pdf ... (searchable PDFs: try pdftotext $(DEMO_DIR)/out/batch/d1.pdf -)"

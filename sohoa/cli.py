@@ -135,38 +135,39 @@ def process(
 
 
 def _print_summary(outcomes, skipped: list[str], out_dir: Path) -> None:
-    table = Table(title="Kết quả số hóa", show_lines=False)
-    for col in ("đầu vào", "trang", "văn bản", "loại", "trường", "lỗi", "giây/trang"):
-        table.add_column(
-            col, justify="right" if col in ("trang", "văn bản", "trường", "lỗi", "giây/trang") else "left"
-        )
+    from collections import Counter
+
+    table = Table(title="Kết quả số hóa")
+    for col in ("đầu vào", "trang", "văn bản", "trường", "lỗi", "giây/trang"):
+        table.add_column(col, justify="left" if col == "đầu vào" else "right")
+    types: Counter[str] = Counter()
     for o in outcomes:
         docs = o.result.documents
-        types = ", ".join(sorted({d.doc_type.value for d in docs})) or "-"
+        types.update(d.doc_type.value for d in docs)
         failed = sum(p.status == "failed" for p in o.result.pages) + (1 if o.result.error else 0)
         per_page = f"{o.seconds / o.page_count:.2f}" if o.page_count else "-"
-        table.add_row(
-            o.name,
-            str(len(o.result.pages)),
-            str(len(docs)),
-            types,
-            str(sum(len(d.fields) for d in docs)),
-            str(failed),
-            per_page,
-        )
+        fields = sum(len(d.fields) for d in docs)
+        table.add_row(o.name, str(len(o.result.pages)), str(len(docs)), str(fields), str(failed), per_page)
     if outcomes:
         out.print(table)
+        out.print(
+            "Loại văn bản: " + (", ".join(f"{t} {n}" for t, n in sorted(types.items())) or "-"),
+            soft_wrap=True,
+        )
     for o in outcomes:
         if o.result.error:
-            out.print(f"[red]{o.name}[/red]: {o.result.error.message}")
+            out.print(f"[red]{o.name}[/red]: {o.result.error.message}", soft_wrap=True)
         for p in o.result.pages:
             if p.error:
-                out.print(f"[red]{o.name} trang {p.index}[/red]: {p.error.message}")
+                out.print(f"[red]{o.name} trang {p.index}[/red]: {p.error.message}", soft_wrap=True)
     if skipped:
         out.print(
-            f"Bỏ qua {len(skipped)} đầu vào đã xử lý xong (dùng --force để làm lại): {', '.join(skipped)}"
+            f"Bỏ qua {len(skipped)} đầu vào đã xử lý xong (dùng --force để làm lại): {', '.join(skipped)}",
+            soft_wrap=True,
         )
-    out.print(f"Kết quả trong: {out_dir}/<tên đầu vào>/ (result.json, words.json, d1.pdf, ...)")
+    out.print(
+        f"Kết quả trong: {out_dir}/<tên đầu vào>/ (result.json, words.json, d1.pdf, ...)", soft_wrap=True
+    )
 
 
 @app.command()
@@ -190,6 +191,17 @@ def samples(
         err.print(f"[red]--level[/red] phải là clean, easy, medium, hard hoặc mixed (nhận được '{level}').")
         raise typer.Exit(EXIT_USAGE)
     _settings()
+    from sohoa.doctor import check_fonts
+
+    missing = [c for c in check_fonts() if not c.ok]
+    if missing:
+        err.print(
+            "[red]Thiếu phông chữ[/red] cần để vẽ mẫu: "
+            + "; ".join(f"{c.name} ({c.advice})" for c in missing)
+            + "\nChạy [bold]sohoa doctor[/bold] để kiểm tra tất cả.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_MISSING)
     from sohoa.samples import generate
 
     with Progress(
