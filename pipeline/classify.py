@@ -1,7 +1,9 @@
-"""Classification: what each page is (a form's first page, a later page, blank, other text), and the
-document type and form version of a document, with a confidence. Titles and markers come from
-`pipeline.forms`; matching is on the diacritic-folded text so OCR slips in diacritics do not matter.
-A page of another form is `unknown`, never forced into a type.
+"""Classification: what each page is (a form's first page, a later page, a separator sheet, blank,
+other text), and the document type and form version of a document, with a confidence. Titles and
+markers come from `pipeline.forms`; matching is on the diacritic-folded text so OCR slips in
+diacritics do not matter. A title may wrap over two lines (`GIẤY CHỨNG NHẬN` / `QUYỀN SỬ DỤNG
+ĐẤT`), so titles are matched on the top of the page read as one text, and the most specific title
+wins. A page of another form is `unknown`, never forced into a type.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .forms import FORMS, fold
+from .separator import has_separator_caption, is_separator
 from .types import OcrPage
 
 #: Lines from the top of the page where a form's title is looked for.
@@ -24,7 +27,7 @@ _BLANK_INK_UNREADABLE = 0.03
 
 @dataclass(frozen=True)
 class PageClass:
-    kind: str  # "title", "continuation", "blank" or "text"
+    kind: str  # "title", "continuation", "separator", "blank" or "text"
     doc_type: str  # a document type, or "unknown"
     confidence: float
 
@@ -48,13 +51,28 @@ def is_blank(page: OcrPage) -> bool:
     return ink < _BLANK_INK or (len(readable) < _MIN_WORDS and ink < _BLANK_INK_UNREADABLE)
 
 
+def _title_scores(top_text: str) -> dict[str, tuple[float, int]]:
+    """Per type: the best fuzzy score of its titles in the top text, and that title's length."""
+    out: dict[str, tuple[float, int]] = {}
+    for t, form in FORMS.items():
+        best = (0.0, 0)
+        for title in form.titles:
+            score = fuzz.partial_ratio(title, top_text) if len(top_text) >= len(title) * 0.6 else 0.0
+            best = max(best, (score, len(title)))
+        out[t] = best
+    return out
+
+
 def classify_page(page: OcrPage) -> PageClass:
+    if is_separator(page.prepared.upright) or has_separator_caption(page.text):
+        return PageClass("separator", "unknown", 1.0)
     if is_blank(page):
         return PageClass("blank", "unknown", 1.0)
-    folded = [fold(line) for line in page.lines]
-    top = folded[:_TITLE_LINES]
-    scores = {t: _best_phrase(top, form.titles) for t, form in FORMS.items()}
-    doc_type, score = max(scores.items(), key=lambda kv: kv[1])
+    folded = [" ".join(fold(line).split()) for line in page.lines]
+    top = " ".join(folded[:_TITLE_LINES])
+    scores = _title_scores(top)
+    # Highest score first; between equal scores the longer (more specific) title.
+    doc_type, (score, _) = max(scores.items(), key=lambda kv: (round(kv[1][0]), kv[1][1]))
     if score >= _TITLE_MIN:
         return PageClass("title", doc_type, round(score / 100.0, 3))
     for t, form in FORMS.items():
@@ -66,15 +84,11 @@ def classify_page(page: OcrPage) -> PageClass:
 
 
 def form_version(doc_type: str, pages: list[OcrPage]) -> str | None:
-    """The first version of the type whose markers all appear (and none of its absent phrases)."""
+    """The form version of a document of a known type (markers, absent phrases and section order of
+    the form table's versions; see `extract.detect_version`)."""
     form = FORMS.get(doc_type)
-    if form is None:
+    if form is None or not pages:
         return None
-    text = fold("\n".join(line for p in pages for line in p.lines))
-    lines = text.splitlines()
-    for version in form.versions:
-        if all(_best_phrase(lines, (m,)) >= _TITLE_MIN for m in version.markers) and not any(
-            _best_phrase(lines, (a,)) >= _TITLE_MIN for a in version.absent
-        ):
-            return version.name
-    return None
+    from .extract import detect_version, read_layout
+
+    return detect_version(read_layout(form, pages))

@@ -2,8 +2,10 @@
 
 A form's title page opens a document; later pages of a multi-page form (the land certificate's
 pages 2–4) continue it; blank pages are set aside as `blank` without closing the open document;
-pages of text that is no known form make `unknown` documents. Nothing is dropped silently: every
-page ends up in a document or with a status saying why not.
+a separator sheet (`sohoa separator`) is set aside as `separator` and closes it, so the next page
+starts a new document whatever it looks like; pages of text that is no known form make `unknown`
+documents. Nothing is dropped silently: every page ends up in a document or with a status saying
+why not, so a clerk can see (and undo) every split.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class DocumentPages:
 @dataclass
 class Split:
     documents: list[DocumentPages]
-    #: Status of every page that was classified: "document" or "blank".
+    #: Status of every page that was classified: "document", "blank" or "separator".
     status: dict[int, str]
 
 
@@ -31,12 +33,12 @@ def split_pages(classes: dict[int, PageClass], *, one_document: bool = False) ->
     """Group classified pages (index → class, in input order) into documents."""
     status: dict[int, str] = {}
     if one_document:
-        pages = [i for i, c in classes.items() if c.kind != "blank"] or list(classes)
+        pages = [i for i, c in classes.items() if c.kind not in ("blank", "separator")]
         titled = [c for c in classes.values() if c.kind == "title"]
         best = max(titled, key=lambda c: c.confidence) if titled else None
         doc = DocumentPages(best.doc_type if best else "unknown", best.confidence if best else 0.5, pages)
-        for i in classes:
-            status[i] = "document" if i in pages else "blank"
+        for i, c in classes.items():
+            status[i] = "document" if i in pages else c.kind
         return Split([doc] if pages else [], status)
 
     documents: list[DocumentPages] = []
@@ -44,6 +46,10 @@ def split_pages(classes: dict[int, PageClass], *, one_document: bool = False) ->
     for i, c in classes.items():
         if c.kind == "blank":
             status[i] = "blank"
+            continue
+        if c.kind == "separator":
+            status[i] = "separator"
+            current = None
             continue
         status[i] = "document"
         if c.kind == "title":

@@ -262,6 +262,11 @@ def schema(
     out.print(f"Đã ghi {len(models)} lược đồ JSON vào {out_dir}")
 
 
+from .cli_separator import separator as _separator  # noqa: E402 - registers `sohoa separator`
+
+app.command(name="separator")(_separator)
+
+
 def main() -> None:
     try:
         app()

@@ -1,32 +1,39 @@
-"""Giấy chứng nhận kết hôn: landscape, two columns (wife and husband, in either order)."""
+"""Giấy chứng nhận kết hôn: landscape, two columns, wife and husband — the column order tells the
+version (TT 04/2020: wife on the left; TT 15/2015: husband on the left)."""
 
 from .spec import FormSpec, LabelSpec, VersionSpec
 
 L = LabelSpec
 
 _PERSON = (
-    ("name", ("ho, chu dem, ten", "ho chu dem ten", "ho va ten")),
-    ("date_of_birth", ("ngay, thang, nam sinh", "ngay thang nam sinh", "ngay sinh")),
-    ("ethnicity", ("dan toc",)),
-    ("nationality", ("quoc tich",)),
-    ("residence", ("noi cu tru", "noi thuong tru")),
-    ("personal_id", ("giay to tuy than", "so dinh danh ca nhan")),
+    ("name", ("ho, chu dem, ten", "ho va ten"), False),
+    ("date_of_birth", ("ngay, thang, nam sinh",), False),
+    ("ethnicity", ("dan toc",), False),
+    ("nationality", ("quoc tich",), False),
+    ("residence", ("noi cu tru", "noi thuong tru"), True),
+    ("personal_id", ("giay to tuy than",), False),
 )
 
 FORM = FormSpec(
     doc_type="marriage_certificate",
     titles=("giay chung nhan ket hon",),
-    versions=(VersionSpec("tt04-2020", markers=("giay to tuy than",)), VersionSpec("older")),
-    sections={"husband": ("thong tin nguoi chong", "chong"), "wife": ("thong tin nguoi vo", "vo")},
+    versions=(
+        VersionSpec("tt04-2020", order=("wife", "husband")),
+        VersionSpec("tt15-2015", order=("husband", "wife")),
+    ),
+    headings={"husband": ("chong", "thong tin nguoi chong"), "wife": ("vo", "thong tin nguoi vo")},
+    sections={"registration": ("noi dang ky ket hon",)},
     labels=tuple(
-        L(f"{who}_{name}", aliases, who, multiline=name == "residence")
+        L(f"{who}_{name}", aliases, who, multiline=multi)
         for who in ("husband", "wife")
-        for name, aliases in _PERSON
+        for name, aliases, multi in _PERSON
     )
     + (
-        L("registration_place", ("noi dang ky", "noi dang ky ket hon"), None, True),
-        L("registration_date", ("ngay, thang, nam dang ky", "ngay dang ky"), None),
-        L("registration_number", ("so:",), None),
-        L("book_number", ("quyen so:", "quyen so"), None),
+        L("registration_place", ("noi dang ky ket hon", "noi dang ky"), None, True),
+        L("registration_date", ("ngay, thang, nam dang ky",), None),
+        L("registration_number", ("so:",), None, prefer_row_with="book_number"),
+        L("book_number", ("quyen so:",), None),
     ),
+    stops=("nguoi ky giay chung nhan ket hon", "ky, ghi ro ho, chu dem, ten"),
+    columns=2,
 )

@@ -1,7 +1,15 @@
-"""The shape of a form table, and `fold`, the diacritic-free form labels are matched on."""
+"""The shape of a form table, and `fold`, the diacritic-free form labels are matched on.
+
+A form table says, for one document type: the titles that open it, the phrases of its later pages,
+its versions and what tells them apart, its sections (a parent's block, a spouse's column), its
+labels with the field each one fills, the printed labels that fill no field (they end the value
+before them), and the values printed without a label (a serial alone on its line). Extraction and
+classification read only these tables: a new form version is an edit here.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -21,24 +29,66 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Folded words without punctuation: `Họ, chữ đệm, tên:` → ('ho', 'chu', 'dem', 'ten')."""
+    return tuple(t for t in _NON_WORD.split(fold(text)) if t)
+
+
+Sections = str | tuple[str, ...] | None
+
+
 @dataclass(frozen=True)
 class LabelSpec:
-    """A printed label and the field its value fills, possibly only within one section."""
+    """A printed label and the field its value fills, possibly only within some sections."""
 
     field: str
     aliases: tuple[str, ...]
-    section: str | None = None  # None: any section
-    #: `same_line`: the value follows the label on its line; it may run on to the next line.
+    #: The section(s) the label belongs to; None: any section.
+    section: Sections = None
+    #: The value may run on to the next line(s) of its column, or sit below a label ending its line.
     multiline: bool = False
+    #: Further fields read from the same value (`Đã chết vào lúc: 05 giờ 15 phút, ngày 09/01/2020`
+    #: gives the time and the date of death).
+    also: tuple[str, ...] = ()
+    #: When the label appears more than once, prefer the one on the same row as this field's label
+    #: (the registration `Số:` sits next to `Quyển số:`; the extract's own number does not).
+    prefer_row_with: str | None = None
+    #: Cut the value as this kind instead of the field's own (`declarant_id_paper` holds the number).
+    kind: str | None = None
+
+    def in_section(self, section: str | None) -> bool:
+        if self.section is None:
+            return True
+        if isinstance(self.section, str):
+            return self.section == section
+        return section in self.section
+
+
+@dataclass(frozen=True)
+class PatternSpec:
+    """A value printed without a label, found by its shape: a regular expression on the folded text
+    of a line (`fold`, so it survives diacritic slips); group 1 is the value, taken from the same
+    place of the printed text. `page` limits it to one page of the document (1-based)."""
+
+    field: str
+    regex: str
+    page: int | None = None
+    #: Only when the whole line is the value (a serial printed alone).
+    alone: bool = False
 
 
 @dataclass(frozen=True)
 class VersionSpec:
-    """A form version and the phrases that tell it apart (all must appear, none of `absent`)."""
+    """A form version and what tells it apart: phrases that must appear (`markers`), phrases that
+    must not (`absent`), and sections that must come in this reading order (`order`)."""
 
     name: str
     markers: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,4 +101,12 @@ class FormSpec:
     versions: tuple[VersionSpec, ...] = ()
     #: Phrases that open a section (e.g. the mother's block); labels may depend on the section.
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Section headings that stand alone on their line or column (`CHỒNG`, `VỢ`): short words that
+    #: could also occur inside a value.
+    headings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     labels: tuple[LabelSpec, ...] = ()
+    #: Printed labels that fill no field: they end the value of the label before them.
+    stops: tuple[str, ...] = ()
+    patterns: tuple[PatternSpec, ...] = ()
+    #: Text columns side by side (the marriage certificate's spouses).
+    columns: int = 1

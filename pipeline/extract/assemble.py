@@ -1,0 +1,288 @@
+"""From a document's layout to its fields: values next to and below their labels, values found by
+their shape, cut to their kinds, validated, with a confidence (see the package docstring)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sohoa.schemas import DocumentIssue, FieldValue, field_kind, validate_field_value
+
+from ..forms import fold
+from ..validate import check_document
+from ..validate.land import purpose_to_codes
+from ..validate.normalize import normalized_value
+from .confidence import score_fields
+from .layout import Hit, Layout, PageLayout, Word, column_of, is_enumerator
+from .values import cut
+
+#: How far (in line heights) a value may sit above or below its label's row.
+_ROW_BAND = 0.8
+#: The most continuation lines a value runs on to.
+_MAX_MORE_LINES = 3
+
+
+@dataclass
+class RawValue:
+    field: str
+    kind: str
+    text: str
+    words: list[Word]
+    label_score: float
+    page: int
+    lines: int = 1
+    source: str = "label"  # "label" or "pattern"
+    cut_clean: float = 1.0
+    value: str | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def _same_row(a: Hit, b: Hit, pl: PageLayout) -> bool:
+    return a.page == b.page and abs(a.yc - b.yc) < 0.6 * pl.line_height
+
+
+def _right_limit(h: Hit, barriers: list[Hit], pl: PageLayout) -> float:
+    xs = [b.x0 for b in barriers if b is not h and _same_row(b, h, pl) and b.x0 > h.x1 - 0.5 * pl.line_height]
+    return min(xs) if xs else pl.right + 1
+
+
+def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
+    """Free words → the label (or stop) they stand right of, on the nearest row."""
+    out: dict[int, list[Word]] = {}
+    for pl in layout.pages:
+        barriers = [h for h in layout.hits if h.page == pl.index and h.kind in ("label", "stop")]
+        heading_words = {id(w) for h in layout.hits if h.kind == "heading" for w in h.words}
+        limits = {id(h): _right_limit(h, barriers, pl) for h in barriers}
+        lh = pl.line_height
+        for w in pl.words:
+            if w.hit is not None or id(w) in heading_words:
+                continue
+            best = None
+            for h in barriers:
+                dy = abs(w.yc - h.yc)
+                if dy > _ROW_BAND * lh or w.xc <= h.x1 - 0.1 * lh or w.xc >= limits[id(h)]:
+                    continue
+                rank = (dy > 0.35 * lh, dy, w.x0 - h.x1)
+                if best is None or rank < best[0]:
+                    best = (rank, h)
+            if best is not None:
+                out.setdefault(id(best[1]), []).append(w)
+    return out
+
+
+def _more_lines(
+    h: Hit, first: list[Word], pl: PageLayout, layout: Layout, taken: set[int], barriers: list[Hit]
+) -> list[list[Word]]:
+    """The rows a multi-line value runs on to: below, within its column, before the next label."""
+    lh = pl.line_height
+    col = column_of(pl, h.x0)
+    col_left = pl.left if col == 0 else pl.split - 0.5 * lh
+    limit = _right_limit(h, barriers, pl)
+    if col == 0 and pl.split is not None and limit > pl.right:
+        # A full-width row of a two-column form only when nothing of the right column is on it.
+        limit = pl.right + 1
+    last_y = max([w.yc for w in first], default=h.yc)
+    rows: list[list[Word]] = []
+    for _ in range(_MAX_MORE_LINES):
+        cands = [
+            w
+            for w in pl.words
+            if w.hit is None
+            and id(w) not in taken
+            and col_left <= w.xc < limit
+            and last_y + 0.6 * lh < w.yc < last_y + 2.3 * lh
+        ]
+        if not cands:
+            break
+        top = min(w.yc for w in cands)
+        row = sorted((w for w in cands if w.yc < top + 0.6 * lh), key=lambda w: w.x0)
+        row_y = sum(w.yc for w in row) / len(row)
+        blocked = any(
+            b.page == pl.index
+            and last_y + 0.5 * lh < b.yc < row_y + 0.6 * lh
+            and b.x1 > col_left
+            and b.x0 < limit
+            for b in layout.hits
+            if b.kind in ("label", "stop", "section", "heading") and b is not h
+        )
+        if blocked or is_enumerator(row[0].text):
+            break
+        rows.append(row)
+        taken.update(id(w) for w in row)
+        last_y = row_y
+    return rows
+
+
+def _label_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
+    assigned = _assign_same_row(layout)
+    taken = {id(w) for ws in assigned.values() for w in ws}
+    found: dict[str, list[RawValue]] = {}
+    for h in sorted((h for h in layout.hits if h.kind == "label" and h.resolved), key=lambda h: h.order):
+        spec = h.resolved
+        pl = layout.pages[h.page]
+        barriers = [b for b in layout.hits if b.page == pl.index and b.kind in ("label", "stop")]
+        words = sorted(assigned.get(id(h), []), key=lambda w: w.x0)
+        lines = [words] if words else []
+        if spec.multiline:
+            lines += _more_lines(h, words, pl, layout, taken, barriers)
+        all_words = [w for line in lines for w in line]
+        text = " ".join(w.text for w in all_words)
+        for name in (spec.field, *spec.also):
+            kind = spec.kind if name == spec.field and spec.kind else field_kind(doc_type, name)
+            rv = RawValue(name, kind, text, all_words, h.score, h.page, max(1, len(lines)))
+            rv.notes["hit"] = h
+            found.setdefault(name, []).append(rv)
+    return found
+
+
+def _pattern_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
+    found: dict[str, list[RawValue]] = {}
+    for spec in layout.form.patterns:
+        rx = re.compile(spec.regex)
+        for pl in layout.pages:
+            if spec.page is not None and pl.index != spec.page - 1:
+                continue
+            by_line: dict[int, list[Word]] = {}
+            for w in pl.words:
+                by_line.setdefault(w.line, []).append(w)
+            for ws in by_line.values():
+                ws.sort(key=lambda w: w.x0)
+                segs = _segments(ws, pl)
+                for seg in segs:
+                    text = " ".join(w.text for w in seg)
+                    folded = fold(text)
+                    probe = folded.strip(" .,;:-_'`|") if spec.alone else folded
+                    offset = folded.find(probe) if spec.alone else 0
+                    m = rx.search(probe)
+                    if not m:
+                        continue
+                    start, end = m.start(1) + offset, m.end(1) + offset
+                    value = text[start:end]
+                    used = _words_in_span(seg, start, end)
+                    rv = RawValue(spec.field, field_kind(doc_type, spec.field), value, used, 1.0, pl.index)
+                    rv.source = "pattern"
+                    found.setdefault(spec.field, []).append(rv)
+    return found
+
+
+def _segments(ws: list[Word], pl: PageLayout) -> list[list[Word]]:
+    segs = [[ws[0]]]
+    for w in ws[1:]:
+        if w.x0 - segs[-1][-1].x1 > 3.0 * pl.line_height:
+            segs.append([])
+        segs[-1].append(w)
+    return segs
+
+
+def _words_in_span(seg: list[Word], start: int, end: int) -> list[Word]:
+    out, pos = [], 0
+    for w in seg:
+        a, b = pos, pos + len(w.text)
+        if a < end and start < b:
+            out.append(w)
+        pos = b + 1
+    return out
+
+
+def _choose(doc_type: str, name: str, cands: list[RawValue], layout: Layout) -> RawValue | None:
+    """The candidate to report when a field was found more than once."""
+    usable = []
+    for rv in cands:
+        c = cut(rv.kind, rv.text)
+        if c is None:
+            continue
+        try:
+            rv.value = (
+                validate_field_value(doc_type, name, c.value)
+                if rv.kind == field_kind(doc_type, name)
+                else c.value
+            )
+        except ValueError:
+            continue
+        rv.cut_clean = c.clean
+        usable.append(rv)
+    if not usable:
+        return None
+    prefer = None
+    for rv in usable:
+        h = rv.notes.get("hit")
+        spec = h.resolved if h is not None else None
+        if spec is not None and spec.prefer_row_with:
+            pl = layout.pages[h.page]
+            if any(
+                o.kind == "label"
+                and o.resolved is not None
+                and o.resolved.field == spec.prefer_row_with
+                and abs(o.yc - h.yc) < 0.6 * pl.line_height
+                and o.page == h.page
+                for o in layout.hits
+            ):
+                prefer = rv
+                break
+    return prefer or usable[0]
+
+
+def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
+    """Fields, issues and per-field evidence of one document."""
+    raw = _label_values(layout, doc_type)
+    for name, cands in _pattern_values(layout, doc_type).items():
+        raw.setdefault(name, []).extend(cands)
+    chosen: dict[str, RawValue] = {}
+    issues: list[DocumentIssue] = []
+    for name, cands in raw.items():
+        rv = _choose(doc_type, name, cands, layout)
+        if rv is not None:
+            chosen[name] = rv
+        elif any(c.text.strip() and cut("text", c.text) for c in cands):
+            issues.append(_format_issue(name, cands[0].kind))
+    # Identity papers: the truth holds the number (the field's own format is free text).
+    for rv in chosen.values():
+        if rv.kind != field_kind(doc_type, rv.field):
+            try:
+                rv.value = validate_field_value(doc_type, rv.field, rv.value)
+            except ValueError:
+                rv.value = None
+    chosen = {k: v for k, v in chosen.items() if v.value}
+    _derived(doc_type, chosen)
+    fields, evidence, check_issues = score_fields(doc_type, chosen, layout, reread=reread)
+    issues += check_issues
+    return fields, issues, evidence
+
+
+def _derived(doc_type: str, chosen: dict[str, RawValue]) -> None:
+    """Fields the contract derives from others: the land-use code when the purpose maps to one."""
+    if doc_type != "land_use_certificate" or "land_use_purpose" not in chosen or "land_use_code" in chosen:
+        return
+    purpose = chosen["land_use_purpose"]
+    res = purpose_to_codes(purpose.value)
+    if res.value and len(res.value) == 1:
+        rv = RawValue(
+            "land_use_code", "identifier", res.value[0], purpose.words, purpose.label_score, purpose.page
+        )
+        rv.value = res.value[0]
+        rv.source = "derived"
+        rv.notes["parse_confidence"] = res.confidence
+        chosen["land_use_code"] = rv
+
+
+_KIND_VI = {
+    "date": "ngày (ngày/tháng/năm)",
+    "year": "năm (4 chữ số)",
+    "time": "giờ (giờ:phút)",
+    "identity_number": "số định danh/CMND/hộ chiếu",
+    "identifier": "số hiệu",
+    "area": "diện tích (số)",
+    "sex": "giới tính (Nam/Nữ)",
+    "text": "chữ",
+}
+
+
+def _format_issue(name: str, kind: str) -> DocumentIssue:
+    return DocumentIssue(
+        field=name,
+        code="unreadable_value",
+        message=f"Không đọc được giá trị đúng dạng {_KIND_VI.get(kind, kind)} cho trường này: cần người kiểm tra.",
+    )
+
+
+__all__ = ["RawValue", "assemble", "check_document", "normalized_value", "FieldValue"]

@@ -1,0 +1,377 @@
+"""Where things are on a document's pages: words in deskewed pixels, and the labels, stop phrases,
+section phrases and headings of its form table found on them by fuzzy matching.
+
+Words come from OCR with boxes in upright (not deskewed) pixels; each box is moved back through the
+inverse of `PreparedPage.ocr_to_upright` (by its centre, keeping its size), so rows are horizontal
+even on a tilted scan. Labels are matched on folded words (`forms.spec.tokens`): a long label may
+differ by a few letters (OCR slips in diacritics and letters), a short one must be exact, and a
+label written with a colon in the table (`Số:`) needs its colon on the page.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from rapidfuzz import fuzz
+
+from ..forms import FormSpec, LabelSpec
+from ..forms.spec import tokens
+from ..types import OcrPage
+
+#: A run of dotted-leader characters (OCR reads the printed dots as these).
+_LEADERS = re.compile(r"[.…_·•,:;'`~\-—=¬ˆ]{2,}|[…_·•~—=¬ˆ]")
+_EDGE_JUNK = re.compile(r"^[.,;:'`\-–|]+|[;'`\-–|]+$")
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}|[a-gđ]|[ivx]{1,4})[.)]$", re.IGNORECASE)
+
+
+@dataclass
+class Word:
+    page: int  # 0-based page of the document
+    text: str  # cleaned of dotted leaders
+    toks: tuple[str, ...]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    conf: float
+    line: int
+    raw: str  # as OCR gave it (colon kept)
+    hit: int | None = None  # index of the hit (label, stop, section) the word is part of
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class Hit:
+    """A phrase of the form table found on a page."""
+
+    kind: str  # "label", "stop", "section" or "heading"
+    page: int
+    words: list[Word]
+    score: float  # 0..1 match quality
+    alias: str
+    specs: tuple[LabelSpec, ...] = ()  # labels whose alias this is
+    section: str | None = None  # for section phrases and headings
+    order: int = 0  # position in reading order
+    resolved: LabelSpec | None = None
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def yc(self) -> float:
+        return statistics.median(w.yc for w in self.words)
+
+
+@dataclass
+class PageLayout:
+    index: int  # 0-based page of the document
+    words: list[Word]
+    line_height: float
+    left: float  # where the labels start (the form's left margin)
+    right: float
+    split: float | None = None  # x between two text columns
+    ocr_page: OcrPage | None = None
+    to_ocr: np.ndarray | None = None  # 2×3 affine: upright pixels → ocr_image pixels
+
+
+@dataclass
+class Layout:
+    form: FormSpec
+    pages: list[PageLayout]
+    hits: list[Hit] = field(default_factory=list)
+
+    def section_order(self) -> list[str]:
+        """Sections in reading order of their first phrase or heading."""
+        seen: list[str] = []
+        for h in sorted(self.hits, key=lambda h: h.order):
+            if h.kind in ("section", "heading") and h.section not in seen:
+                seen.append(h.section)
+        return seen
+
+
+def clean_word(text: str) -> str:
+    """A word without the dotted leaders OCR attached to it (`Kinh......` → `Kinh`); a single
+    trailing comma or full stop stays (it belongs to the printed value)."""
+    text = _LEADERS.sub(" ", text).strip()
+    return _EDGE_JUNK.sub("", text).strip()
+
+
+_SPLIT = re.compile(r"\s+|(?<=[^\s\d]:)(?=\S)")
+
+
+def _split_word(text: str) -> list[tuple[str, float, float]]:
+    """A box OCR read as one word but holding two (`tộc Kinh`, `tộc:Kinh`): the parts with their
+    share of the box's width, by characters."""
+    parts = [p for p in _SPLIT.split(text) if p]
+    if len(parts) <= 1:
+        return [(text, 0.0, 1.0)]
+    total = sum(len(p) for p in parts) + len(parts) - 1
+    out, pos = [], 0
+    for p in parts:
+        out.append((p, pos / total, (pos + len(p)) / total))
+        pos += len(p) + 1
+    return out
+
+
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$"
+)
+
+
+def _is_junk(text: str, conf: float) -> bool:
+    """What OCR makes of a dotted line: low confidence and no Vietnamese syllable or number."""
+    if conf >= 0.35:
+        return False
+    folded = "".join(tokens(text))
+    if not folded:
+        return True
+    if folded.isdigit():
+        return len(set(folded)) <= 2 and len(folded) >= 4 or conf < 0.1 and len(folded) >= 6
+    if any(c.isdigit() for c in folded):
+        return not re.fullmatch(r"[a-z]{0,3}\d+[a-z]?", folded) or conf < 0.1
+    return not _SYLLABLE.match(folded)
+
+
+def is_enumerator(text: str) -> bool:
+    """`2.`, `a)`, `đ)`, `b.`, `II.`: the start of a new item of a form."""
+    return bool(_ENUMERATOR.match(text.strip()))
+
+
+def page_layout(page: OcrPage, index: int) -> PageLayout:
+    to_ocr = cv2.invertAffineTransform(np.asarray(page.prepared.ocr_to_upright, dtype=np.float64))
+    words: list[Word] = []
+    for w in page.words:
+        x0, y0, x1, y1 = w.box
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        ox = to_ocr[0][0] * cx + to_ocr[0][1] * cy + to_ocr[0][2]
+        oy = to_ocr[1][0] * cx + to_ocr[1][1] * cy + to_ocr[1][2]
+        hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
+        for text, a, b in _split_word(w.text):
+            cleaned = clean_word(text)
+            if not cleaned or _is_junk(cleaned, w.confidence):
+                continue
+            wx0 = ox - hw + 2 * hw * a
+            wx1 = ox - hw + 2 * hw * b
+            words.append(
+                Word(index, cleaned, tokens(cleaned), wx0, oy - hh, wx1, oy + hh, w.confidence, w.line, text)
+            )
+    heights = [w.y1 - w.y0 for w in words if len(w.text) >= 3 and any(c.isalpha() for c in w.text)]
+    lh = statistics.median(heights) if heights else 30.0
+    right = max((w.x1 for w in words), default=0.0)
+    left = min((w.x0 for w in words), default=0.0)
+    return PageLayout(index, words, lh, left, right, ocr_page=page, to_ocr=to_ocr)
+
+
+def _lines(pl: PageLayout) -> list[list[Word]]:
+    """OCR lines cut where a wide gap separates two runs of words (two columns read as one line)."""
+    by_line: dict[int, list[Word]] = {}
+    for w in pl.words:
+        by_line.setdefault(w.line, []).append(w)
+    out = []
+    for ws in by_line.values():
+        ws.sort(key=lambda w: w.x0)
+        seg = [ws[0]]
+        for w in ws[1:]:
+            if w.x0 - seg[-1].x1 > 3.0 * pl.line_height:
+                out.append(seg)
+                seg = []
+            seg.append(w)
+        out.append(seg)
+    return out
+
+
+def _threshold(alias: str) -> float:
+    n = len(alias.replace(" ", ""))
+    if n <= 5:
+        return 100.0
+    if n <= 10:
+        return 87.0
+    return 82.0
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    kind: str
+    alias: str
+    toks: tuple[str, ...]
+    colon: bool
+    specs: tuple[LabelSpec, ...] = ()
+    section: str | None = None
+
+
+def _phrases(form: FormSpec) -> list[_Phrase]:
+    by_alias: dict[tuple[str, str], list[LabelSpec]] = {}
+    for spec in form.labels:
+        for alias in spec.aliases:
+            by_alias.setdefault(("label", alias), []).append(spec)
+    out = [
+        _Phrase("label", a, tokens(a), a.rstrip().endswith(":"), tuple(specs))
+        for (_, a), specs in by_alias.items()
+    ]
+    out += [_Phrase("stop", a, tokens(a), a.rstrip().endswith(":")) for a in form.stops]
+    out += [_Phrase("section", a, tokens(a), False, section=s) for s, al in form.sections.items() for a in al]
+    return out
+
+
+def _match(words: list[Word], toks: tuple[str, ...], colon: bool) -> list[tuple[int, int, float]]:
+    """(start, end, score 0..1) of every run of words that reads as the phrase."""
+    target = " ".join(toks)
+    need = _threshold(target)
+    n = len(toks)
+    found = []
+    for i in range(len(words)):
+        if not words[i].toks:
+            continue
+        for k in (n, n - 1, n + 1):
+            if k < 1 or i + k > len(words):
+                continue
+            # A colon ends a label: a run with one inside reaches into the value.
+            if any(w.raw.rstrip().endswith(":") for w in words[i : i + k - 1]):
+                continue
+            cand = " ".join(t for w in words[i : i + k] for t in w.toks)
+            if abs(len(cand) - len(target)) > max(2, len(target) // 8):
+                continue
+            score = fuzz.ratio(target, cand)
+            if score < need:
+                continue
+            last = words[i + k - 1]
+            if (
+                colon
+                and not last.raw.rstrip().endswith(":")
+                and not (i + k < len(words) and words[i + k].raw.startswith(":"))
+            ):
+                continue
+            found.append((i, i + k, score / 100.0))
+    return found
+
+
+def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
+    phrases = _phrases(form)
+    hits: list[Hit] = []
+    for pl in pages:
+        lines = _lines(pl)
+        for words in lines:
+            cands: list[tuple[int, int, float, _Phrase]] = []
+            for ph in phrases:
+                for i, j, score in _match(words, ph.toks, ph.colon):
+                    cands.append((i, j, score, ph))
+            # Labels and stops take their words, the longest phrase first; sections do not.
+            taken: list[tuple[int, int]] = []
+            consuming = [c for c in cands if c[3].kind != "section"]
+            # Best first by matched letters: a long label read with a slip beats a short one inside it.
+            consuming.sort(key=lambda c: (-c[2] * len(c[3].alias), c[0]))
+            for i, j, score, ph in consuming:
+                if any(i < b and a < j for a, b in taken):
+                    continue
+                taken.append((i, j))
+                hits.append(Hit(ph.kind, pl.index, words[i:j], score, ph.alias, ph.specs))
+            sections = [c for c in cands if c[3].kind == "section"]
+            sections.sort(key=lambda c: (-c[2] * len(c[3].alias), c[0]))
+            taken = []
+            for i, j, score, ph in sections:
+                if any(i < b and a < j for a, b in taken):
+                    continue
+                taken.append((i, j))
+                hits.append(Hit("section", pl.index, words[i:j], score, ph.alias, section=ph.section))
+            # Headings stand alone in their run of words.
+            for section, aliases in form.headings.items():
+                text = " ".join(t for w in words for t in w.toks)
+                for alias in aliases:
+                    target = " ".join(tokens(alias))
+                    if text and fuzz.ratio(target, text) >= (100.0 if len(target) <= 5 else 88.0):
+                        hits.append(Hit("heading", pl.index, list(words), 1.0, alias, section=section))
+    for n, h in enumerate(hits):
+        if h.kind in ("label", "stop"):
+            for w in h.words:
+                w.hit = n
+    return hits
+
+
+def column_split(form: FormSpec, pl: PageLayout, hits: list[Hit]) -> float | None:
+    """The x between two text columns: midway between the two columns' headings (or between the
+    two copies of a label that both columns carry on one row)."""
+    if form.columns < 2:
+        return None
+    heads = [h for h in hits if h.page == pl.index and h.kind == "heading"]
+    for a in heads:
+        for b in heads:
+            if a.section != b.section and abs(a.yc - b.yc) < pl.line_height and a.x1 < b.x0:
+                return ((a.x0 + a.x1) / 2 + (b.x0 + b.x1) / 2) / 2
+    labels = [h for h in hits if h.page == pl.index and h.kind == "label"]
+    for a in labels:
+        for b in labels:
+            if a.alias == b.alias and abs(a.yc - b.yc) < pl.line_height and a.x1 < b.x0:
+                return b.x0 - pl.line_height
+    return (pl.left + pl.right) / 2
+
+
+def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
+    """Words, phrases and sections of a document's pages, with every hit's label resolved."""
+    pls = [page_layout(p, i) for i, p in enumerate(pages)]
+    hits = find_hits(form, pls)
+    for pl in pls:
+        labels = [h for h in hits if h.page == pl.index and h.kind == "label"]
+        if labels:
+            pl.left = min(h.x0 for h in labels) - pl.line_height
+        pl.split = column_split(form, pl, hits)
+    _order(pls, hits)
+    _resolve_sections(hits)
+    return Layout(form, pls, hits)
+
+
+def column_of(pl: PageLayout, x: float) -> int:
+    return 0 if pl.split is None or x < pl.split else 1
+
+
+def _order(pls: list[PageLayout], hits: list[Hit]) -> None:
+    """Reading order: page, column (two-column forms), then rows top to bottom, left to right."""
+
+    def key(h: Hit):
+        pl = pls[h.page]
+        col = column_of(pl, (h.x0 + h.x1) / 2 if h.kind == "heading" else h.x0)
+        return (h.page, col, h.yc)
+
+    ordered = sorted(hits, key=key)
+    rows: list[list[Hit]] = []
+    for h in ordered:
+        pl = pls[h.page]
+        if rows and key(rows[-1][0])[:2] == key(h)[:2] and abs(rows[-1][0].yc - h.yc) < 0.6 * pl.line_height:
+            rows[-1].append(h)
+        else:
+            rows.append([h])
+    n = 0
+    for row in rows:
+        for h in sorted(row, key=lambda h: (h.x0, h.kind not in ("section", "heading"))):
+            h.order = n
+            n += 1
+
+
+def _resolve_sections(hits: list[Hit]) -> None:
+    """Each label takes the spec of the section it stands in (the last section phrase before it)."""
+    section: str | None = None
+    for h in sorted(hits, key=lambda h: h.order):
+        if h.kind in ("section", "heading"):
+            section = h.section
+            continue
+        if h.kind != "label":
+            continue
+        for spec in h.specs:
+            if spec.in_section(section):
+                h.resolved = spec
+                break
