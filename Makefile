@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
-	fonts-liberation2 fonts-dejavu-core fonts-noto-core fontconfig
+	fonts-liberation2 fonts-dejavu-core fonts-noto-core fontconfig libnss3-tools
 DEMO_DIR := demo
 PYTEST_ARGS ?=
 

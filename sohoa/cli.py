@@ -262,6 +262,12 @@ def schema(
     out.print(f"Đã ghi {len(models)} lược đồ JSON vào {out_dir}")
 
 
+from .cli_sign import sign as _sign  # noqa: E402 - registers `sohoa sign` and `sohoa verify`
+from .cli_sign import verify as _verify  # noqa: E402
+
+app.command(name="sign")(_sign)
+app.command(name="verify")(_verify)
+
 from .cli_separator import separator as _separator  # noqa: E402 - registers `sohoa separator`
 
 app.command(name="separator")(_separator)

@@ -1,0 +1,223 @@
+"""`sohoa sign` and `sohoa verify` (CONTRACT.md, "Command line"): thin wrappers over
+`sohoa.pipeline.signing`.
+
+The passphrase of a PKCS#12 file comes from the environment variable named by --passphrase-env or
+from a prompt, never from an argument (arguments are visible in `ps`); it is not logged or stored.
+Exit codes: 0 signed / every signature fine; 1 signature refused / some signature has a problem;
+2 bad usage; 3 a required tool or file is missing.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+err = Console(stderr=True)
+out = Console()
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+
+
+def _trust_certs(paths: list[Path]):
+    from sohoa.pipeline.signing import load_certificates
+
+    try:
+        return load_certificates(paths)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]Không đọc được chứng thư tin cậy[/red] (--trust): {type(exc).__name__}.")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _passphrase(env_var: str | None) -> str:
+    if env_var:
+        value = os.environ.get(env_var)
+        if value is None:
+            err.print(f"[red]Biến môi trường {env_var} chưa được đặt[/red] (--passphrase-env).")
+            raise typer.Exit(EXIT_USAGE)
+        return value
+    try:
+        return getpass.getpass("Mật khẩu tệp khóa PKCS#12: ")
+    except (EOFError, KeyboardInterrupt):
+        err.print("[red]Không nhận được mật khẩu.[/red] Dùng --passphrase-env BIẾN khi chạy không tương tác.")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def sign(
+    input_pdf: Annotated[
+        Path,
+        typer.Argument(
+            help="The PDF to sign (e.g. a PDF written by `sohoa process` or `sohoa dossier`).",
+            show_default=False,
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    out_pdf: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Where to write the signed PDF (the input is never changed).", show_default=False
+        ),
+    ],
+    p12: Annotated[
+        Path,
+        typer.Option(
+            "--p12",
+            help="PKCS#12 file (.p12/.pfx) with the signing key, its certificate and chain.",
+            show_default=False,
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    passphrase_env: Annotated[
+        str | None,
+        typer.Option(
+            "--passphrase-env",
+            metavar="VAR",
+            help="Name of the environment variable holding the PKCS#12 passphrase "
+            "(default: ask for it; never pass the passphrase itself as an argument).",
+        ),
+    ] = None,
+    level: Annotated[
+        str,
+        typer.Option(
+            "--level",
+            help="PAdES level: B-B (signature), B-T (+ RFC 3161 timestamp), "
+            "B-LT (+ certificates, OCSP/CRLs in the DSS), B-LTA (+ document timestamp).",
+        ),
+    ] = "B-B",
+    tsa: Annotated[
+        str | None,
+        typer.Option(
+            "--tsa", metavar="URL", help="RFC 3161 time-stamping authority URL (required from B-T on)."
+        ),
+    ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="Signer profile: default, digitiser, agency (certifies, later "
+            "signatures allowed), leader, final (certifies, no later change allowed).",
+        ),
+    ] = "default",
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            metavar="CERT.pem",
+            help="Extra trusted root certificate for the pre-signing "
+            "check (the roots inside the PKCS#12 file are used too). Repeatable.",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Reason written into the signature (default: the profile's)."),
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", help="Place of signing written into the signature.")
+    ] = None,
+) -> None:
+    """Sign a PDF with PAdES (B-B, B-T, B-LT, B-LTA) using a key from a PKCS#12 file; the signature is
+    appended as an incremental update."""
+    from sohoa.cli import _settings
+    from sohoa.pipeline.signing import PROFILES, Level, Pkcs12KeyStore, Signer, SigningError, SignOptions
+
+    _settings()
+    if level not in LEVELS:
+        err.print(f"[red]--level[/red] phải là {', '.join(LEVELS)} (nhận được '{level}').")
+        raise typer.Exit(EXIT_USAGE)
+    if profile not in PROFILES:
+        err.print(f"[red]--profile[/red] phải là một trong: {', '.join(PROFILES)} (nhận được '{profile}').")
+        raise typer.Exit(EXIT_USAGE)
+    if Level(level).needs_timestamp and not tsa:
+        err.print(f"[red]Mức {level} cần dấu thời gian:[/red] thêm --tsa URL của máy chủ cấp dấu thời gian.")
+        raise typer.Exit(EXIT_USAGE)
+    options = SignOptions(
+        level=Level(level),
+        profile=profile,
+        tsa_url=tsa,
+        trust=_trust_certs(trust or []),
+        reason=reason,
+        location=location,
+    )
+    try:
+        key = Pkcs12KeyStore(p12, _passphrase(passphrase_env))
+        with Signer(key, options) as signer:
+            check = signer.open()
+            result = signer.sign_file(input_pdf, out_pdf)
+    except SigningError as exc:
+        err.print(f"[red]Không ký:[/red] {exc.message}", soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    for warning in check.warnings:
+        err.print(f"[yellow]Lưu ý:[/yellow] {warning}")
+    out.print(
+        f"Đã ký [bold]{out_pdf}[/bold]: mức {result.level.value}, trường {result.field_name}, "
+        f"người ký {check.subject}."
+    )
+
+
+def verify(
+    pdf: Annotated[
+        Path, typer.Argument(help="The signed PDF to check.", show_default=False, exists=True, dir_okay=False)
+    ],
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the result as JSON (the contract's `sohoa verify --json` shape)."),
+    ] = False,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            metavar="CERT.pem",
+            help="Trusted root certificate (PEM or DER). Repeatable; without any, no signer is trusted.",
+        ),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not fetch OCSP/CRLs; use only what the PDF carries.")
+    ] = False,
+) -> None:
+    """Check every signature: signer, integrity, chain to the trusted roots, timestamp, PAdES level,
+    revocation and whether later changes are allowed. Exits 1 when any problem is found."""
+    from sohoa.cli import _settings
+    from sohoa.pipeline.signing.verify import verify_pdf
+
+    _settings()
+    report = verify_pdf(pdf, _trust_certs(trust or []), allow_fetching=not offline)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FAILED)
+
+
+def _print_report(report) -> None:
+    for problem in report.file_problems:
+        out.print(f"[red]{report.file}:[/red] {problem}")
+    if report.signatures:
+        table = Table(title=f"Chữ ký trong {report.file}")
+        for col in ("trường", "người ký", "thời điểm", "nguyên vẹn", "tin cậy", "mức", "thay đổi sau"):
+            table.add_column(col)
+        for s in report.signatures:
+            table.add_row(
+                s.field,
+                s.signer or "-",
+                s.signed_at or "-",
+                "✓" if s.intact and s.valid else "✗",
+                "✓" if s.trusted else ("thu hồi" if s.revoked else "✗"),
+                s.level,
+                s.changes_after,
+            )
+        out.print(table)
+    for s in report.signatures:
+        for problem in s.problems:
+            out.print(f"[red]{s.field}:[/red] {problem}", soft_wrap=True)
+    out.print("[green]Mọi chữ ký hợp lệ.[/green]" if report.ok else "[red]Có vấn đề với chữ ký.[/red]")
