@@ -13,7 +13,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils 
 DEMO_DIR := demo
 PYTEST_ARGS ?=
 
-.PHONY: demo test system venv lint clean help
+.PHONY: demo test system venv lint clean help bench-deps
 
 help:
 	@echo "make demo   install everything, generate samples, process them, print a summary"
@@ -56,6 +56,19 @@ demo: venv
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Only for benchmarks/pdf_size.py: OCRmyPDF (the `bench` extra) with what its --optimize 2 uses.
+## jbig2enc (optional for OCRmyPDF) is not packaged in Debian 12, so it is left out.
+BENCH_APT_PACKAGES := ghostscript pngquant
+bench-deps: venv
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	$(PY) -m pip install -q -e '.[dev,bench]'
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -262,6 +262,10 @@ def schema(
     out.print(f"Đã ghi {len(models)} lược đồ JSON vào {out_dir}")
 
 
+from .cli_dossier import dossier as _dossier  # noqa: E402 - registers `sohoa dossier`
+
+app.command(name="dossier")(_dossier)
+
 from .cli_sign import sign as _sign  # noqa: E402 - registers `sohoa sign` and `sohoa verify`
 from .cli_sign import verify as _verify  # noqa: E402
 

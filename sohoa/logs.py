@@ -24,6 +24,16 @@ def scrub(_logger, _method, event: dict) -> dict:
     return event
 
 
+class _CurrentStderr:
+    """Writes to whatever `sys.stderr` is at the time of writing (tests and CLI runners swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "info", fmt: str = "console") -> None:
     numeric = getattr(logging, level.upper(), logging.INFO)
     renderer = (
@@ -40,6 +50,6 @@ def configure_logging(level: str = "info", fmt: str = "console") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),
         cache_logger_on_first_use=False,
     )
