@@ -34,10 +34,16 @@ class LevelSpec:
 
 
 LEVELS: dict[str, LevelSpec] = {
-    "clean": LevelSpec("clean", (200, 200, 300), 0.0, 0.0, (0, 0), 0.0, 0.0, (0, 0), None, (3.0, 1.2), 0.3, 0.0),
-    "easy": LevelSpec("easy", (200, 300), 2.0, 0.2, (0, 3), 0.12, 3.0, (0, 0.4), None, (8.0, 3.0), 0.4, 0.05),
-    "medium": LevelSpec("medium", (200, 300), 6.0, 0.2, (2, 6), 0.25, 6.0, (0.3, 0.8), (55, 80), (12.0, 5.0), 0.5, 0.15),
-    "hard": LevelSpec("hard", (200, 300), 15.0, 0.2, (3, 10), 0.4, 10.0, (0.6, 1.3), (30, 55), (16.0, 8.0), 0.6, 0.3),
+    "clean": LevelSpec(
+        "clean", (200, 200, 300), 0.0, 0.0, (0, 0), 0.0, 0.0, (0, 0), None, (0.0, 0.0), 0.0, 0.0
+    ),
+    "easy": LevelSpec("easy", (200, 300), 2.0, 0.2, (0, 3), 0.12, 0.0, (0, 0.4), None, (8.0, 3.0), 0.4, 0.05),
+    "medium": LevelSpec(
+        "medium", (200, 300), 6.0, 0.2, (2, 6), 0.25, 6.0, (0.3, 0.8), (55, 80), (12.0, 5.0), 0.5, 0.15
+    ),
+    "hard": LevelSpec(
+        "hard", (200, 300), 15.0, 0.2, (3, 10), 0.4, 10.0, (0.6, 1.3), (30, 55), (16.0, 8.0), 0.6, 0.3
+    ),
 }
 
 
@@ -48,29 +54,43 @@ class ScannedPage:
     skew_deg: float
 
 
-def scan(page: Image.Image, spec: LevelSpec, dpi: int, rng: random.Random, nrng: np.random.Generator) -> ScannedPage:
+def scan(
+    page: Image.Image, spec: LevelSpec, dpi: int, rng: random.Random, nrng: np.random.Generator
+) -> ScannedPage:
     """Degrade an upright page as the level says. Deterministic for the given generators."""
     if spec.name == "clean":
         return ScannedPage(page, 0, 0.0)
     a = np.asarray(page, dtype=np.uint8)
-    if spec.fade:
-        a = _fade(a, spec.fade * rng.random(), nrng)
     skew = 0.0
     if spec.skew_max:
         # Most sheets are slightly tilted; a few are badly so.
-        skew = rng.uniform(-spec.skew_max, spec.skew_max) if rng.random() < 0.4 else rng.gauss(0, spec.skew_max / 3)
+        skew = (
+            rng.uniform(-spec.skew_max, spec.skew_max)
+            if rng.random() < 0.4
+            else rng.gauss(0, spec.skew_max / 3)
+        )
         skew = round(max(-spec.skew_max, min(spec.skew_max, skew)), 2)
     border = int(round(rng.uniform(*spec.border_mm) * dpi / 25.4))
     bg = rng.randint(15, 70) if spec.border_mm[1] > 3 else rng.randint(120, 200)
     a = _place_on_bed(a, skew, border, bg)
+    h, w = a.shape[:2]
+    # One float pass for the photometric effects (the slow part at 300 dpi).
+    out = a.astype(np.float32)
+    if spec.fade:
+        amount = spec.fade * rng.random()
+        patches = nrng.random((12, 9), dtype=np.float32)
+        field = cv2.resize(patches, (w, h), interpolation=cv2.INTER_CUBIC).clip(0, 1) * (amount * 0.6)
+        out += (245.0 - out) * field[..., None]
     if spec.light:
-        a = _uneven_light(a, spec.light * rng.uniform(0.5, 1.0), rng)
+        out *= _light_field(w, h, spec.light * rng.uniform(0.5, 1.0), rng)[..., None]
     if spec.blur[1]:
         sigma = rng.uniform(*spec.blur) * dpi / 200
         if sigma > 0.25:
-            a = cv2.GaussianBlur(a, (0, 0), sigma)
+            out = cv2.GaussianBlur(out, (0, 0), sigma)
     if spec.noise:
-        a = _noise(a, spec.noise * rng.uniform(0.5, 1.0), nrng)
+        sigma = spec.noise * rng.uniform(0.5, 1.0)
+        out += (nrng.standard_normal((h, w), dtype=np.float32) * sigma)[..., None]
+    a = out.clip(0, 255).astype(np.uint8)
     rotation = 0
     if rng.random() < spec.turned_share:
         rotation = rng.choice([90, 180, 270])
@@ -87,36 +107,17 @@ def _place_on_bed(a: np.ndarray, skew: float, border: int, bg: int) -> np.ndarra
     m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
-    return cv2.warpAffine(a, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                          borderValue=(bg, bg, bg))
+    return cv2.warpAffine(
+        a, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(bg, bg, bg)
+    )
 
 
-def _uneven_light(a: np.ndarray, depth: float, rng: random.Random) -> np.ndarray:
-    """Multiply by a smooth field: a lamp brighter on one side, a shadow near a fold or the spine."""
-    h, w = a.shape[:2]
+def _light_field(w: int, h: int, depth: float, rng: random.Random) -> np.ndarray:
+    """A smooth multiplier: a lamp brighter on one side, a shadow near a fold or the spine."""
     gy, gx = np.mgrid[0:32, 0:32].astype(np.float32) / 31.0
     angle = rng.uniform(0, 2 * math.pi)
     ramp = (gx - 0.5) * math.cos(angle) + (gy - 0.5) * math.sin(angle)
     cx, cy = rng.uniform(0, 1), rng.uniform(0, 1)
     blob = np.exp(-((gx - cx) ** 2 + (gy - cy) ** 2) / rng.uniform(0.05, 0.3))
     field = 1.0 - depth * (0.6 * (ramp + 0.5) + 0.4 * blob)
-    field = cv2.resize(field, (w, h), interpolation=cv2.INTER_CUBIC)
-    out = a.astype(np.float32) * field[..., None]
-    return out.clip(0, 255).astype(np.uint8)
-
-
-def _noise(a: np.ndarray, sigma: float, nrng: np.random.Generator) -> np.ndarray:
-    h, w = a.shape[:2]
-    n = nrng.standard_normal((h, w), dtype=np.float32) * sigma
-    out = a.astype(np.float32) + n[..., None]
-    return out.clip(0, 255).astype(np.uint8)
-
-
-def _fade(a: np.ndarray, amount: float, nrng: np.random.Generator) -> np.ndarray:
-    """Lighter, patchy ink: pull dark pixels towards the paper in low-frequency patches."""
-    h, w = a.shape[:2]
-    patches = nrng.random((12, 9), dtype=np.float32)
-    field = cv2.resize(patches, (w, h), interpolation=cv2.INTER_CUBIC).clip(0, 1) * amount
-    out = a.astype(np.float32)
-    out = out + (245.0 - out) * field[..., None] * 0.6
-    return out.clip(0, 255).astype(np.uint8)
+    return cv2.resize(field, (w, h), interpolation=cv2.INTER_CUBIC)

@@ -9,9 +9,10 @@ the same truth.json and page images, byte for byte.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -51,24 +52,37 @@ def generate(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     truth: list[TruthDocument] = []
-    per_type_count: dict[str, int] = {}
-    for i in range(n):
-        doc_level = LEVEL_NAMES[i % 4] if level == "mixed" else level
-        doc_type, module = TYPES[(i + i // 4) % 4]
-        k = per_type_count.get(doc_type, 0)
-        per_type_count[doc_type] = k + 1
-        version = module.VERSIONS[k % len(module.VERSIONS)]
-        truth.append(_document(out_dir, f"d{i + 1:03d}", doc_type, module, version, doc_level, seed, i))
-        if progress is not None:
-            progress(i + 1)
+
+    def stack() -> Iterator[PdfPage]:
+        # Documents are made one at a time while the batch PDF is written, so only one
+        # document's pages are ever held in memory.
+        per_type_count: dict[str, int] = {}
+        for i in range(n):
+            doc_level = LEVEL_NAMES[i % 4] if level == "mixed" else level
+            doc_type, module = TYPES[(i + i // 4) % 4]
+            k = per_type_count.get(doc_type, 0)
+            per_type_count[doc_type] = k + 1
+            version = module.VERSIONS[k % len(module.VERSIONS)]
+            doc, pdf_pages = _document(
+                out_dir, f"d{i + 1:03d}", doc_type, module, version, doc_level, seed, i
+            )
+            truth.append(doc)
+            yield from pdf_pages
+            if progress is not None:
+                progress(i + 1)
+
+    write_pdf(stack(), out_dir / "batch.pdf", title="sohoa samples", codec="jpeg")
     payload = Truth(truth).model_dump(mode="json")
-    (out_dir / "truth.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    _write_batch_pdf(out_dir, truth)
+    (out_dir / "truth.json").write_text(
+        json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return truth
 
 
-def _document(out_dir: Path, doc_id: str, doc_type: str, module, version: str, level: str, seed: int,
-              index: int) -> TruthDocument:
+def _document(
+    out_dir: Path, doc_id: str, doc_type: str, module, version: str, level: str, seed: int, index: int
+) -> tuple[TruthDocument, list[PdfPage]]:
+    """Draw, scan and write one document; its truth and its pages for the batch PDF."""
     rng = random.Random(f"sohoa-samples:{seed}:{index}")
     nrng = np.random.default_rng([seed & 0xFFFFFFFF, index])
     spec = LEVELS[level]
@@ -92,16 +106,22 @@ def _document(out_dir: Path, doc_id: str, doc_type: str, module, version: str, l
     doc_dir.mkdir(parents=True, exist_ok=True)
     pages: list[TruthPage] = []
     images: list[Image.Image] = []
+    pdf_pages: list[PdfPage] = []
     for p, pw in enumerate(form.pages, start=1):
         scanned = scan(pw.image, spec, dpi, rng, nrng)
         name = f"page-{p}"
         image = scanned.image
         if spec.jpeg_quality:
             path = doc_dir / f"{name}.jpg"
-            image.save(path, format="JPEG", quality=rng.randint(*spec.jpeg_quality), dpi=(dpi, dpi))
+            buf = io.BytesIO()
+            image.save(buf, format="JPEG", quality=rng.randint(*spec.jpeg_quality), dpi=(dpi, dpi))
+            path.write_bytes(buf.getvalue())
+            # The batch PDF embeds the scanner's JPEG as it is.
+            pdf_pages.append(PdfPage(image=image, dpi=dpi, source_jpeg=buf.getvalue()))
         else:
             path = doc_dir / f"{name}.png"
             image.save(path, format="PNG", dpi=(dpi, dpi), compress_level=1)
+            pdf_pages.append(PdfPage(image=image, dpi=dpi))
         _forget_encoder_state(image)
         images.append(image)
         pages.append(
@@ -113,10 +133,16 @@ def _document(out_dir: Path, doc_id: str, doc_type: str, module, version: str, l
                 lines=pw.lines,
             )
         )
-    _write_tiff(out_dir / "tiff" / f"{doc_id}.tif", images, dpi, jpeg=bool(spec.jpeg_quality))
-    return TruthDocument(
-        id=doc_id, doc_type=doc_type, form_version=form.form_version, level=level, fields=form.fields, pages=pages
+    _write_tiff(out_dir / "tiff" / f"{doc_id}.tif", images, dpi, level)
+    doc = TruthDocument(
+        id=doc_id,
+        doc_type=doc_type,
+        form_version=form.form_version,
+        level=level,
+        fields=form.fields,
+        pages=pages,
     )
+    return doc, pdf_pages
 
 
 def _paper(rng: random.Random, level: str) -> tuple[int, int, int]:
@@ -135,18 +161,16 @@ def _forget_encoder_state(image: Image.Image) -> None:
             delattr(image, attr)
 
 
-def _write_tiff(path: Path, images: list[Image.Image], dpi: int, *, jpeg: bool) -> None:
+#: TIFF compression per level, as scanners write them (and fast enough to write).
+_TIFF_OPTIONS = {
+    "clean": {"compression": "tiff_adobe_deflate"},
+    "easy": {"compression": "tiff_lzw"},
+    "medium": {"compression": "jpeg", "quality": 85},
+    "hard": {"compression": "jpeg", "quality": 75},
+}
+
+
+def _write_tiff(path: Path, images: list[Image.Image], dpi: int, level: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    options = {"compression": "jpeg", "quality": 80} if jpeg else {"compression": "tiff_adobe_deflate"}
+    options = _TIFF_OPTIONS[level]
     images[0].save(path, format="TIFF", save_all=True, append_images=images[1:], dpi=(dpi, dpi), **options)
-
-
-def _write_batch_pdf(out_dir: Path, truth: list[TruthDocument]) -> None:
-    def pages():
-        for doc in truth:
-            for page in doc.pages:
-                with Image.open(out_dir / page.file) as im:
-                    im.load()
-                    yield PdfPage(image=im, dpi=page.dpi)
-
-    write_pdf(pages(), out_dir / "batch.pdf", title="sohoa samples")

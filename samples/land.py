@@ -1,11 +1,11 @@
 """Giấy chứng nhận quyền sử dụng đất (land-use certificate, "sổ đỏ/sổ hồng").
 
 Versions:
-- ``tt23-2014``: the 2014 form, four pages of 190×265 mm on pink security paper with guilloche and
+- ``2014``: the 2014 form, four pages of 190×265 mm on pink security paper with guilloche and
   border: page 1 holders (section I) and the serial (2 letters + 6 digits); page 2 the parcel
   (section II, items a–g with Vietnamese letters, then items 2–6, the issuing block and
   `Số vào sổ cấp GCN`); page 3 the parcel diagram; page 4 the table of later changes.
-- ``nd101-2024``: the 2024 form, A4, two pages: serial of 2 letters + 8 digits, QR code and a
+- ``2024``: the 2024 form, A4, two pages: serial of 2 letters + 8 digits, QR code and a
   12-character certificate code, `2. Thông tin thửa đất` with `Loại đất`, no `Nguồn gốc sử dụng`.
 
 The certificate is printed by the office's printer, so its content is typed text, not data on
@@ -21,22 +21,15 @@ from collections.abc import Callable
 
 from . import domain, ornaments, people
 from .layout import FormDoc
-from .offices import LAND_AUTHORITY, authority, land_office
+from .offices import authority, land_office
 from .render import RED, PageWriter
 
-VERSIONS = ("tt23-2014", "nd101-2024")
+VERSIONS = ("2014", "2024")
 
-#: Residential purposes with their usual term, and what may come with them (compound purposes).
-RESIDENTIAL = ("Đất ở tại nông thôn", "Đất ở tại đô thị")
-OTHER_PURPOSES = (
-    "Đất trồng cây lâu năm",
-    "Đất chuyên trồng lúa nước",
-    "Đất trồng lúa nước còn lại",
-    "Đất bằng trồng cây hàng năm khác",
-    "Đất nuôi trồng thủy sản",
-    "Đất rừng sản xuất",
-    "Đất thương mại, dịch vụ",
-)
+#: Residential purposes (always "Lâu dài") and the others, by land-use code; the words come from
+#: pipeline.validate's purpose table.
+RESIDENTIAL_CODES = ("ONT", "ODT")
+OTHER_CODES = ("CLN", "LUC", "LUK", "BHK", "NTS", "RSX", "TMD")
 ORIGINS = (
     "Nhà nước giao đất có thu tiền sử dụng đất",
     "Công nhận quyền sử dụng đất như giao đất có thu tiền sử dụng đất",
@@ -64,7 +57,7 @@ PAPER_2014 = (251, 236, 236)
 
 def build(rng: random.Random, version: str, new_page: Callable[..., PageWriter], today: dt.date) -> FormDoc:
     v, shown = values(rng, version, today)
-    if version == "tt23-2014":
+    if version == "2014":
         pages = _pages_2014(rng, new_page, v, shown)
     else:
         pages = _pages_2024(rng, new_page, v, shown)
@@ -72,9 +65,12 @@ def build(rng: random.Random, version: str, new_page: Callable[..., PageWriter],
 
 
 def values(rng: random.Random, version: str, today: dt.date) -> tuple[dict[str, str], dict]:
-    new = version == "nd101-2024"
-    issue = (people.date_between(rng, dt.date(2024, 8, 1), today) if new
-             else people.date_between(rng, dt.date(2014, 12, 1), dt.date(2024, 7, 31)))
+    new = version == "2024"
+    issue = (
+        people.date_between(rng, dt.date(2024, 8, 1), today)
+        if new
+        else people.date_between(rng, dt.date(2014, 12, 1), dt.date(2024, 7, 31))
+    )
     after = issue >= people.MERGER_DATE
     parcel_unit = people.unit(rng, after_merger=after)
     office = land_office(parcel_unit, rng, year=issue.year)
@@ -82,8 +78,10 @@ def values(rng: random.Random, version: str, today: dt.date) -> tuple[dict[str, 
     v: dict[str, str] = {}
     holders: list[dict] = []
     sexes = ["Nam", "Nữ"] if couple else [rng.choice(["Nam", "Nam", "Nữ"])]
+    holder_age = rng.randint(28, 75)
     for k, sex in enumerate(sexes):
-        age = rng.randint(28, 75)
+        # A wife a few years younger than her husband, as a rule.
+        age = holder_age if k == 0 else max(22, holder_age - rng.randint(-2, 8))
         birth = dt.date(issue.year - age, rng.randint(1, 12), rng.randint(1, 28))
         name = people.person_name(rng, sex)
         origin = people.unit(rng).province_code
@@ -96,7 +94,9 @@ def values(rng: random.Random, version: str, today: dt.date) -> tuple[dict[str, 
         v[f"{prefix}_name"] = name
         v[f"{prefix}_birth_year"] = str(birth.year)
         v[f"{prefix}_id_number"] = number
-    address = people.street_address(parcel_unit if rng.random() < 0.7 else people.unit(rng, after_merger=after), rng)
+    address = people.street_address(
+        parcel_unit if rng.random() < 0.7 else people.unit(rng, after_merger=after), rng
+    )
     v["holder_address"] = address
     parcel_address = people.street_address(parcel_unit, rng)
     area = _area(rng)
@@ -127,10 +127,9 @@ def values(rng: random.Random, version: str, today: dt.date) -> tuple[dict[str, 
         "purposes": purposes,
         "registry_printed": v["registry_number"],
         "place_date": people.place_date(office.place_name, issue),
-        "signer_authority": authority(rng, LAND_AUTHORITY),
+        "signer_authority": authority(rng, office.authority),
         "signer_name": people.signer(rng),
         "seal_text": office.seal_text,
-        "office": office,
     }
     v["registry_number"] = v["registry_number"].replace(" ", "")
     return v, shown
@@ -146,15 +145,16 @@ def _purposes(rng: random.Random, area: str) -> list[tuple[str, str, str]]:
     """(purpose, term, share of the area) parts; compound when a plot mixes housing and garden."""
     total = float(area.replace(",", "."))
     if rng.random() < 0.45:
-        res = rng.choice(RESIDENTIAL)
+        res = domain.purpose_name(rng.choice(RESIDENTIAL_CODES))
         return [(res, "Lâu dài", area)]
     if rng.random() < 0.5 and total > 120:
-        res = rng.choice(RESIDENTIAL)
+        res = domain.purpose_name(rng.choice(RESIDENTIAL_CODES))
         part = rng.choice([100, 120, 150, 200, 300, 400])
         part = min(part, int(total * 0.6))
-        return [(res, "Lâu dài", str(part)), ("Đất trồng cây lâu năm", _until(rng), "")]
-    other = rng.choice(OTHER_PURPOSES)
-    term = "Lâu dài" if other == "Đất thương mại, dịch vụ" and rng.random() < 0.3 else _until(rng)
+        return [(res, "Lâu dài", str(part)), (domain.purpose_name("CLN"), _until(rng), "")]
+    code = rng.choice(OTHER_CODES)
+    other = domain.purpose_name(code)
+    term = "Lâu dài" if code == "TMD" and rng.random() < 0.3 else _until(rng)
     return [(other, term, area)]
 
 
@@ -165,12 +165,14 @@ def _until(rng: random.Random) -> str:
 def _term_text(purpose: str, term: str, compound: bool) -> str:
     if not compound:
         return term
-    short = "Đất ở" if purpose in RESIDENTIAL else purpose
+    short = "Đất ở" if purpose.startswith("Đất ở") else purpose
     return f"{short}: {term}"
 
 
 def _serial(rng: random.Random, new: bool) -> str:
-    letters = rng.choice(["A", "B", "C", "D"]) + rng.choice(string.ascii_uppercase.replace("I", "").replace("O", ""))
+    letters = rng.choice(["A", "B", "C", "D"]) + rng.choice(
+        string.ascii_uppercase.replace("I", "").replace("O", "")
+    )
     if new:
         return f"{letters} {rng.randint(0, 99_999_999):08d}"
     return f"{letters} {rng.randint(0, 999_999):06d}"
@@ -212,7 +214,13 @@ def _pages_2014(rng: random.Random, new_page, v: dict[str, str], shown: dict) ->
     ornaments.emblem(p1, diameter_mm=16)
     p1.text("GIẤY CHỨNG NHẬN", align="center", bold=True, scale=1.5, color=RED)
     p1.text("QUYỀN SỬ DỤNG ĐẤT", align="center", bold=True, scale=1.2, color=RED)
-    p1.text("QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT", align="center", bold=True, scale=0.95, color=RED)
+    p1.text(
+        "QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",
+        align="center",
+        bold=True,
+        scale=0.95,
+        color=RED,
+    )
     p1.gap(4)
     p1.text("I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất", bold=True, scale=0.95)
     p1.gap(2)
@@ -240,15 +248,27 @@ def _pages_2014(rng: random.Random, new_page, v: dict[str, str], shown: dict) ->
         f"g) Nguồn gốc sử dụng: {v['usage_origin']}",
     ):
         p2.typed(line, x=x, pitch=1.5)
-    for line in ("2. Nhà ở: -/-", "3. Công trình xây dựng khác: -/-", "4. Rừng sản xuất là rừng trồng: -/-",
-                 "5. Cây lâu năm: -/-", "6. Ghi chú: -/-"):
+    for line in (
+        "2. Nhà ở: -/-",
+        "3. Công trình xây dựng khác: -/-",
+        "4. Rừng sản xuất là rừng trồng: -/-",
+        "5. Cây lâu năm: -/-",
+        "6. Ghi chú: -/-",
+    ):
         p2.text(line)
     p2.gap(3)
     xc = p2.left + int((p2.right - p2.left) * 0.68)
     p2.text(shown["place_date"], x_center=xc, italic=True)
-    ornaments.signer_block(p2, rng, heading=[],
-                           authority=shown["signer_authority"], signer_name=shown["signer_name"],
-                           seal_text=shown["seal_text"], x_center=xc, space_mm=22)
+    ornaments.signer_block(
+        p2,
+        rng,
+        heading=[],
+        authority=shown["signer_authority"],
+        signer_name=shown["signer_name"],
+        seal_text=shown["seal_text"],
+        x_center=xc,
+        space_mm=22,
+    )
     p2.gap(2)
     p2.typed(f"Số vào sổ cấp GCN: {shown['registry_printed']}", x=p2.left)
     pages.append(p2)
@@ -269,9 +289,15 @@ def _pages_2014(rng: random.Random, new_page, v: dict[str, str], shown: dict) ->
     p4.gap(2)
     rows = []
     if rng.random() < 0.3:
-        rows.append(["Đã thế chấp bằng quyền sử dụng đất tại Ngân hàng Nông nghiệp và Phát triển Nông thôn", ""])
-    ornaments.table(p4, [("Nội dung thay đổi và cơ sở pháp lý", 0.6), ("Xác nhận của cơ quan có thẩm quyền", 0.4)],
-                    rows, height_mm=150)
+        rows.append(
+            ["Đã thế chấp bằng quyền sử dụng đất tại Ngân hàng Nông nghiệp và Phát triển Nông thôn", ""]
+        )
+    ornaments.table(
+        p4,
+        [("Nội dung thay đổi và cơ sở pháp lý", 0.6), ("Xác nhận của cơ quan có thẩm quyền", 0.4)],
+        rows,
+        height_mm=150,
+    )
     p4.text("Người được cấp Giấy chứng nhận cần chú ý:", bold=True, italic=True, scale=0.9)
     p4.typed(NOTICE_2014, scale=0.85, indent_mm=0)
     pages.append(p4)
@@ -283,11 +309,24 @@ def _pages_2024(rng: random.Random, new_page, v: dict[str, str], shown: dict) ->
     p1 = new_page(210, 297, margin_mm=m)
     ornaments.guilloche(p1, rng, (150, 190, 230), rosette=False, strength=0.8)
     qr_top = p1.y
-    ornaments.qr_code(p1, p1.left, qr_top, f"https://dichvucong.gov.vn/gcn/{v['certificate_code']}", size_mm=20)
+    ornaments.qr_code(
+        p1, p1.left, qr_top, f"https://dichvucong.gov.vn/gcn/{v['certificate_code']}", size_mm=20
+    )
     ornaments.national_header(p1)
     p1.text("GIẤY CHỨNG NHẬN", align="center", bold=True, scale=1.45, color=RED)
-    p1.text("QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT", align="center", bold=True, scale=1.0, color=RED)
-    p1.row([("Mã Giấy chứng nhận:", v["certificate_code"], 0.55), ("Số phát hành:", shown["serial_printed"], None)])
+    p1.text(
+        "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT",
+        align="center",
+        bold=True,
+        scale=1.0,
+        color=RED,
+    )
+    p1.row(
+        [
+            ("Mã Giấy chứng nhận:", v["certificate_code"], 0.55),
+            ("Số phát hành:", shown["serial_printed"], None),
+        ]
+    )
     p1.gap(2)
     p1.text("1. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất:", bold=True)
     for line in _holder_lines(shown, new=True):
@@ -310,18 +349,35 @@ def _pages_2024(rng: random.Random, new_page, v: dict[str, str], shown: dict) ->
     p1.gap(2)
     xc = p1.left + int((p1.right - p1.left) * 0.68)
     p1.text(shown["place_date"], x_center=xc, italic=True)
-    ornaments.signer_block(p1, rng, heading=[], authority=shown["signer_authority"], signer_name=shown["signer_name"],
-                           seal_text=shown["seal_text"], x_center=xc, space_mm=22)
+    ornaments.signer_block(
+        p1,
+        rng,
+        heading=[],
+        authority=shown["signer_authority"],
+        signer_name=shown["signer_name"],
+        seal_text=shown["seal_text"],
+        x_center=xc,
+        space_mm=22,
+    )
     p1.typed(f"Số vào sổ cấp Giấy chứng nhận: {shown['registry_printed']}", x=p1.left)
 
     p2 = new_page(210, 297, margin_mm=m)
     ornaments.guilloche(p2, rng, (150, 190, 230), rosette=False, strength=0.8)
     p2.text("5. Sơ đồ thửa đất:", bold=True)
     top = p2.y + p2.px(2)
-    ornaments.parcel_diagram(p2, rng, (p2.left, top, p2.right, top + p2.px(110)), f"Thửa {v['parcel_number']}",
-                             shown["area_printed"])
+    ornaments.parcel_diagram(
+        p2,
+        rng,
+        (p2.left, top, p2.right, top + p2.px(110)),
+        f"Thửa {v['parcel_number']}",
+        shown["area_printed"],
+    )
     p2.y = top + p2.px(114)
     p2.text("6. Những thay đổi sau khi cấp Giấy chứng nhận:", bold=True)
-    ornaments.table(p2, [("Nội dung thay đổi và cơ sở pháp lý", 0.6), ("Xác nhận của cơ quan có thẩm quyền", 0.4)],
-                    [], height_mm=90)
+    ornaments.table(
+        p2,
+        [("Nội dung thay đổi và cơ sở pháp lý", 0.6), ("Xác nhận của cơ quan có thẩm quyền", 0.4)],
+        [],
+        height_mm=90,
+    )
     return [p1, p2]

@@ -33,6 +33,26 @@ class FormDoc:
     pages: list[PageWriter] = field(default_factory=list)
 
 
+def render_fitted(
+    new_page: Callable[..., PageWriter],
+    size_mm: tuple[float, float],
+    items: list[tuple],
+    shown: dict,
+    rng: random.Random,
+    calls: dict[str, Callable[[PageWriter], None]] | None = None,
+    **page_kw,
+) -> PageWriter:
+    """Draw a one-page layout, shrinking the type (as a clerk's template would) until it fits."""
+    for _attempt in range(6):
+        pw = new_page(*size_mm, **page_kw)
+        render_layout(pw, items, shown, rng, calls)
+        if pw.y <= pw.image.height - pw.px(pw.margin_mm[3]) or pw.style.size_pt <= 9.5:
+            return pw
+        pw.style.size_pt -= 0.5
+        pw.style.data_size_pt = min(pw.style.data_size_pt, pw.style.size_pt)
+    return pw
+
+
 def render_layout(
     pw: PageWriter,
     items: list[tuple],
@@ -52,7 +72,9 @@ def render_layout(
                 ornaments.emblem(pw)
         elif kind == "title":
             pw.gap(2)
-            pw.text(item[1], align="center", bold=True, scale=item[2] if len(item) > 2 else 1.35, spacing=1.45)
+            pw.text(
+                item[1], align="center", bold=True, scale=item[2] if len(item) > 2 else 1.35, spacing=1.45
+            )
         elif kind == "subtitle":
             pw.text(item[1], align="center", italic=True, scale=0.95)
         elif kind == "text":
@@ -110,7 +132,10 @@ def _columns(pw: PageWriter, columns: list[tuple[str, list[list[tuple]]]], shown
         pw.y = top
         pw.text(heading, x_center=x0 + width // 2, bold=True)
         for segs in rows:
-            pw.row([(label, shown.get(slot) if slot else None, share) for label, slot, share in segs],
-                   x0=x0, x1=x0 + width)
+            pw.row(
+                [(label, shown.get(slot) if slot else None, share) for label, slot, share in segs],
+                x0=x0,
+                x1=x0 + width,
+            )
         bottom = max(bottom, pw.y)
     pw.y = bottom

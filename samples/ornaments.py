@@ -16,7 +16,7 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw
 
-from .render import INK, RED, PageWriter, font, nfc
+from .render import INK, PageWriter, font, nfc
 
 NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -94,7 +94,9 @@ def _multiply(page: Image.Image, layer: np.ndarray, x: int, y: int) -> None:
     page.paste(Image.fromarray(out.clip(0, 255).astype(np.uint8)), (x0, y0))
 
 
-def seal(pw: PageWriter, cx: int, cy: int, ring_text: str, rng: random.Random, diameter_mm: float = 34.0) -> None:
+def seal(
+    pw: PageWriter, cx: int, cy: int, ring_text: str, rng: random.Random, diameter_mm: float = 34.0
+) -> None:
     """A red round seal: two rings, the agency's name around, a star in the middle; uneven ink."""
     d = pw.px(diameter_mm)
     layer = Image.new("L", (d, d), 0)
@@ -102,7 +104,9 @@ def seal(pw: PageWriter, cx: int, cy: int, ring_text: str, rng: random.Random, d
     lw = max(pw.px(0.7), 2)
     dr.ellipse((lw, lw, d - lw, d - lw), outline=255, width=lw)
     inner = int(d * 0.30)
-    dr.ellipse((d // 2 - inner, d // 2 - inner, d // 2 + inner, d // 2 + inner), outline=255, width=max(lw // 2, 1))
+    dr.ellipse(
+        (d // 2 - inner, d // 2 - inner, d // 2 + inner, d // 2 + inner), outline=255, width=max(lw // 2, 1)
+    )
     dr.polygon(_star(d / 2, d / 2, inner * 0.55), fill=255)
     text = nfc(ring_text.upper())
     n = len(text)
@@ -144,7 +148,9 @@ def signature(pw: PageWriter, cx: int, cy: int, rng: random.Random, width_mm: fl
     thick = max(pw.px(0.35), 1)
     for _stroke in range(rng.randint(1, 3)):
         n = rng.randint(5, 9)
-        xs = np.linspace(w * 0.08, w * 0.92, n) + np.array([rng.uniform(-w * 0.05, w * 0.05) for _ in range(n)])
+        xs = np.linspace(w * 0.08, w * 0.92, n) + np.array(
+            [rng.uniform(-w * 0.05, w * 0.05) for _ in range(n)]
+        )
         ys = np.array([rng.uniform(h * 0.2, h * 0.8) for _ in range(n)])
         t = np.linspace(0, 1, n)
         tt = np.linspace(0, 1, 240)
@@ -181,6 +187,7 @@ def signer_block(
     """The right-hand signing block: heading lines, the signature with the seal over its left third,
     the signer's name."""
     xc = x_center if x_center is not None else pw.left + int((pw.right - pw.left) * 0.72)
+    block_top = pw.y
     for k, line in enumerate(heading):
         pw.text(line, x_center=xc, bold=k == 0 or line.isupper(), spacing=1.3)
     if hint:
@@ -190,19 +197,33 @@ def signer_block(
     top = pw.y
     space = pw.px(space_mm)
     if signed:
+        seal_mm = 34.0
+        r = pw.px(seal_mm / 2)
+        # The seal covers the left third of the signature and the block's own lines above it, but
+        # neither the text above the block nor the signer's name below.
+        low = block_top + r - pw.px(2)
+        high = top + space - r - pw.px(1)
+        if low > high:
+            space += low - high
+            high = low
+        sy = int(rng.uniform(low, high))
         sig_cx = xc + pw.px(rng.uniform(-4, 6))
         signature(pw, sig_cx, top + space // 2, rng)
-        # Over the left third of the signature, reaching up over the authority lines but clear of
-        # the signer's name below.
         sx = sig_cx - pw.px(rng.uniform(10, 16))
-        sy = top + space - pw.px(18) - pw.px(rng.uniform(0, 5))
-        seal(pw, sx, sy, seal_text, rng)
+        seal(pw, sx, sy, seal_text, rng, diameter_mm=seal_mm)
     pw.y = top + space
     pw.text(signer_name, x_center=xc, bold=True, spacing=1.3)
 
 
-def guilloche(pw: PageWriter, rng: random.Random, color: tuple[int, int, int], *, rosette: bool = True,
-              border: bool = True, strength: float = 1.0) -> None:
+def guilloche(
+    pw: PageWriter,
+    rng: random.Random,
+    color: tuple[int, int, int],
+    *,
+    rosette: bool = True,
+    border: bool = True,
+    strength: float = 1.0,
+) -> None:
     """Security print of the land certificate: a wavy double border and a central rosette."""
     h, w = pw.image.height, pw.image.width
     layer = np.zeros((h, w), np.uint8)
@@ -222,7 +243,9 @@ def guilloche(pw: PageWriter, rng: random.Random, color: tuple[int, int, int], *
                 np.stack([off + amp * np.sin(side / per * 2 * math.pi + phase), side], 1),
                 np.stack([w - off - amp * np.sin(side / per * 2 * math.pi + phase), side], 1),
             ):
-                cv2.polylines(layer, [pts.astype(np.int32)], False, 255, thickness=thick, lineType=cv2.LINE_AA)
+                cv2.polylines(
+                    layer, [pts.astype(np.int32)], False, 255, thickness=thick, lineType=cv2.LINE_AA
+                )
     if rosette:
         cx, cy = w / 2, h * rng.uniform(0.45, 0.55)
         big = min(w, h) * 0.36
@@ -235,13 +258,30 @@ def guilloche(pw: PageWriter, rng: random.Random, color: tuple[int, int, int], *
             s = 0.5 + 0.5 * (k % 3) / 2
             xr = cx + s * (x * math.cos(rot) - y * math.sin(rot)) * 0.6
             yr = cy + s * (x * math.sin(rot) + y * math.cos(rot)) * 0.6
-            cv2.polylines(layer, [np.stack([xr, yr], 1).astype(np.int32)], True, 255, thickness=thick,
-                          lineType=cv2.LINE_AA)
-    alpha = layer.astype(np.float32) / 255.0 * 0.55 * strength
-    rgba = np.empty((h, w, 4), np.float32)
-    rgba[..., :3] = np.array(color, np.float32)
-    rgba[..., 3] = alpha
-    _multiply(pw.image, rgba, 0, 0)
+            cv2.polylines(
+                layer,
+                [np.stack([xr, yr], 1).astype(np.int32)],
+                True,
+                255,
+                thickness=thick,
+                lineType=cv2.LINE_AA,
+            )
+    _multiply_sparse(pw.image, layer, 0.55 * strength, color)
+
+
+def _multiply_sparse(
+    page: Image.Image, layer: np.ndarray, opacity: float, color: tuple[int, int, int]
+) -> None:
+    """Ink blend of a thin full-page drawing: only the pixels it touches are computed."""
+    ys, xs = np.nonzero(layer)
+    if len(ys) == 0:
+        return
+    arr = np.array(page)
+    alpha = layer[ys, xs].astype(np.float32)[:, None] * (opacity / 255.0)
+    ink = np.array(color, np.float32) / 255.0
+    px = arr[ys, xs].astype(np.float32)
+    arr[ys, xs] = (px * (1.0 - alpha + alpha * ink)).clip(0, 255).astype(np.uint8)
+    page.paste(Image.fromarray(arr))
 
 
 def qr_code(pw: PageWriter, x: int, y: int, data: str, size_mm: float = 20.0) -> None:
@@ -255,8 +295,9 @@ def qr_code(pw: PageWriter, x: int, y: int, data: str, size_mm: float = 20.0) ->
     pw.image.paste(Image.fromarray(img).convert("RGB"), (x, y))
 
 
-def parcel_diagram(pw: PageWriter, rng: random.Random, box: tuple[int, int, int, int], parcel: str,
-                   area_text: str) -> None:
+def parcel_diagram(
+    pw: PageWriter, rng: random.Random, box: tuple[int, int, int, int], parcel: str, area_text: str
+) -> None:
     """A sketch of the parcel: a polygon with its edge lengths, the parcel number and area inside.
 
     Edge lengths and the inner label are text, recorded as lines.
@@ -266,8 +307,10 @@ def parcel_diagram(pw: PageWriter, rng: random.Random, box: tuple[int, int, int,
     n = rng.choice([4, 4, 4, 5, 6])
     rx, ry = (x1 - x0) * 0.33, (y1 - y0) * 0.33
     angles = sorted(rng.uniform(0, 2 * math.pi) for _ in range(n))
-    pts = [(cx + rx * rng.uniform(0.75, 1.0) * math.cos(a), cy + ry * rng.uniform(0.75, 1.0) * math.sin(a))
-           for a in angles]
+    pts = [
+        (cx + rx * rng.uniform(0.75, 1.0) * math.cos(a), cy + ry * rng.uniform(0.75, 1.0) * math.sin(a))
+        for a in angles
+    ]
     pw.draw.polygon(pts, outline=INK, width=max(pw.dpi // 100, 2))
     fnt = font(pw.style.form_family, pw.pt(11.5))
     labels: list[tuple[float, float, str]] = []
@@ -291,7 +334,9 @@ def parcel_diagram(pw: PageWriter, rng: random.Random, box: tuple[int, int, int,
     pw.lines.extend([inner, area_text])
 
 
-def table(pw: PageWriter, columns: list[tuple[str, float]], rows: list[list[str]], *, height_mm: float) -> None:
+def table(
+    pw: PageWriter, columns: list[tuple[str, float]], rows: list[list[str]], *, height_mm: float
+) -> None:
     """A ruled table: header cells (wrapped), then the given rows, then empty ruled space."""
     x0, x1 = pw.left, pw.right
     lw = max(pw.dpi // 150, 1)

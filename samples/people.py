@@ -23,7 +23,7 @@ MERGER_DATE = dt.date(2025, 7, 1)
 
 
 @cache
-def _names() -> dict:
+def names() -> dict:
     return json.loads(resources.files(__package__).joinpath("names.json").read_text(encoding="utf-8"))
 
 
@@ -94,14 +94,15 @@ def place_text(u: Unit, rng: random.Random, *, lower_types: bool | None = None) 
     lower = rng.random() < 0.5 if lower_types is None else lower_types
     parts = u.parts()
     if lower:
-        parts = [_lower_type(p) for p in parts]
+        parts = [lower_type(p) for p in parts]
     return ", ".join(parts)
 
 
 _TYPES = ("Thành phố", "Thị trấn", "Thị xã", "Phường", "Huyện", "Quận", "Tỉnh", "Xã", "Đặc khu")
 
 
-def _lower_type(name: str) -> str:
+def lower_type(name: str) -> str:
+    """`Xã Xuân Lai` -> `xã Xuân Lai` (unit types in lower case, as typed inside a sentence)."""
     for t in _TYPES:
         if name.startswith(t + " "):
             return t.lower() + name[len(t) :]
@@ -110,14 +111,17 @@ def _lower_type(name: str) -> str:
 
 def street_address(u: Unit, rng: random.Random) -> str:
     """A residence: a house number and street in towns, a hamlet in the countryside, then the unit."""
-    n = _names()
+    n = names()
     if u.ward.startswith(("Phường", "Thị trấn")) and rng.random() < 0.8:
         street = f"Số {rng.randint(1, 250)}{rng.choice(['', '', '', '/' + str(rng.randint(2, 40))])}, " + (
             f"đường {rng.choice(n['streets'])}" if rng.random() < 0.7 else f"tổ {rng.randint(1, 30)}"
         )
     else:
-        kind = rng.choice(["Thôn", "Thôn", "Xóm", "Ấp", "Bản", "Tổ dân phố"] if u.province_code >= "45" else
-                          ["Thôn", "Thôn", "Xóm", "Bản", "Tổ dân phố"])
+        kind = rng.choice(
+            ["Thôn", "Thôn", "Xóm", "Ấp", "Bản", "Tổ dân phố"]
+            if u.province_code >= "45"
+            else ["Thôn", "Thôn", "Xóm", "Bản", "Tổ dân phố"]
+        )
         if kind == "Ấp" or u.province_code >= "70":
             kind = rng.choice(["Ấp", "Ấp", "Khóm"]) if rng.random() < 0.7 else kind
         name = str(rng.randint(1, 15)) if rng.random() < 0.5 else rng.choice(n["hamlets"])
@@ -130,7 +134,7 @@ def street_address(u: Unit, rng: random.Random) -> str:
 
 def person_name(rng: random.Random, sex: str, *, surname: str | None = None) -> str:
     """A full name in capitals, e.g. `NGUYỄN THỊ MAI ANH` (surname, middle name(s), given name)."""
-    n = _names()
+    n = names()
     sur = surname or rng.choices(n["surnames"], weights=n["surname_weights"])[0]
     key = "male" if sex == "Nam" else "female"
     middle = [rng.choice(n[f"middle_{key}"])]
@@ -152,7 +156,7 @@ def title_case(name: str) -> str:
 
 
 def ethnicity(rng: random.Random) -> str:
-    n = _names()
+    n = names()
     return rng.choices(n["ethnicities"], weights=n["ethnicity_weights"])[0]
 
 
@@ -198,8 +202,11 @@ def passport(rng: random.Random) -> str:
 def id_paper(rng: random.Random, number: str, issued: dt.date, *, long_form: bool | None = None) -> str:
     """The `Giấy tờ tùy thân` entry: kind, number, sometimes issuer and date."""
     if len(number) == 12:
-        kind = rng.choice(["CCCD số", "Căn cước công dân số", "Căn cước số"] if issued.year >= 2024 else
-                          ["CCCD số", "Căn cước công dân số"])
+        kind = rng.choice(
+            ["CCCD số", "Căn cước công dân số", "Căn cước số"]
+            if issued.year >= 2024
+            else ["CCCD số", "Căn cước công dân số"]
+        )
         issuer = "Cục Cảnh sát QLHC về TTXH"
     elif len(number) == 9:
         kind = rng.choice(["CMND số", "Chứng minh nhân dân số"])

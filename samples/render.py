@@ -36,10 +36,30 @@ FAMILIES: dict[str, tuple[str, str, str, str]] = {
         "LiberationSans-Italic.ttf",
         "LiberationSans-BoldItalic.ttf",
     ),
-    "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"),
-    "DejaVu Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"),
-    "Noto Serif": ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSerif-BoldItalic.ttf"),
-    "Noto Sans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf"),
+    "DejaVu Serif": (
+        "DejaVuSerif.ttf",
+        "DejaVuSerif-Bold.ttf",
+        "DejaVuSerif-Italic.ttf",
+        "DejaVuSerif-BoldItalic.ttf",
+    ),
+    "DejaVu Sans": (
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSans-Oblique.ttf",
+        "DejaVuSans-BoldOblique.ttf",
+    ),
+    "Noto Serif": (
+        "NotoSerif-Regular.ttf",
+        "NotoSerif-Bold.ttf",
+        "NotoSerif-Italic.ttf",
+        "NotoSerif-BoldItalic.ttf",
+    ),
+    "Noto Sans": (
+        "NotoSans-Regular.ttf",
+        "NotoSans-Bold.ttf",
+        "NotoSans-Italic.ttf",
+        "NotoSans-BoldItalic.ttf",
+    ),
 }
 #: Pre-printed form text is set in a serif face; typed data in any family.
 FORM_FAMILIES = ("Liberation Serif", "DejaVu Serif", "Noto Serif")
@@ -55,7 +75,9 @@ def _font_path(name: str) -> Path:
         p = d / name
         if p.exists():
             return p
-    raise FileNotFoundError(f"font {name} not found (install fonts-liberation2, fonts-dejavu-core, fonts-noto-core)")
+    raise FileNotFoundError(
+        f"font {name} not found (install fonts-liberation2, fonts-dejavu-core, fonts-noto-core)"
+    )
 
 
 @cache
@@ -187,8 +209,14 @@ class PageWriter:
         if record and text.strip():
             self.lines.append(text)
 
-    def row(self, segments: list[tuple[str, str | None, float | None]], *, x0: int | None = None,
-            x1: int | None = None, pitch: float = 1.75) -> None:
+    def row(
+        self,
+        segments: list[tuple[str, str | None, float | None]],
+        *,
+        x0: int | None = None,
+        x1: int | None = None,
+        pitch: float = 1.75,
+    ) -> None:
         """A row of `label value` segments on dotted lines, wrapping long values onto extra dotted lines.
 
         Each segment is (label, value or None when left blank, share of the row width or None for
@@ -263,12 +291,21 @@ class PageWriter:
             dx = self.pt(self.rng.uniform(-st.misregister_pt[0], st.misregister_pt[0]))
             dy = self.pt(self.rng.uniform(-st.misregister_pt[1], st.misregister_pt[1] * 0.6))
         asc = fnt.getmetrics()[0]
-        # Typed data sits just above the dots, clear of them by about a descender.
+        # Typed data sits a little above the dots (a third of the type size), as typists align it.
         raise_px = int(fnt.size * 0.3)
         self.draw.text((x + dx, baseline - asc - raise_px + dy), text, font=fnt, fill=DATA_INK)
 
-    def typed(self, text: str, *, x: int | None = None, bold: bool | None = None, scale: float = 1.0,
-              pitch: float = 1.6, indent_mm: float = 6.0, x1: int | None = None) -> None:
+    def typed(
+        self,
+        text: str,
+        *,
+        x: int | None = None,
+        bold: bool | None = None,
+        scale: float = 1.0,
+        pitch: float = 1.6,
+        indent_mm: float = 6.0,
+        x1: int | None = None,
+    ) -> None:
         """Free typed data (no dots), wrapped within the margins; continuation lines indented."""
         rest: str | None = nfc(text)
         fnt = self.data_font(scale, bold)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections import Counter
@@ -100,8 +101,6 @@ def same_field(doc_type: str, name: str, got: str, want: str) -> bool:
     """Whether an extracted value equals the truth after both are put in the field's canonical format."""
     from ..schemas import validate_field_value
 
-    try:
+    with contextlib.suppress(ValueError):
         got = validate_field_value(doc_type, name, got)
-    except ValueError:
-        pass
     return normalize_field(got) == normalize_field(want)

@@ -164,7 +164,7 @@ class BirthCertificateFields(_Fields):
     registration_number: Identifier | None = None
     book_number: Identifier | None = None
     declarant_name: Text | None = None
-    declarant_id_paper: Text | None = None
+    declarant_id_paper: IdentityNumber | None = None
 
 
 class MarriageCertificateFields(_Fields):

@@ -276,15 +276,17 @@ def test_pyhanko_strict_signature_keeps_text_and_bookmarks(dossier, tmp_path):
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import signers
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
 
     path, truth = dossier
     signed = tmp_path / "signed.pdf"
+    signer = _test_signer(tmp_path)
     with path.open("rb") as inf, signed.open("wb") as outf:
         writer = IncrementalPdfFileWriter(inf, strict=True)
         signers.sign_pdf(
             writer,
             signers.PdfSignatureMetadata(field_name="Sig1"),
-            signer=_test_signer(tmp_path),
+            signer=signer,
             output=outf,
         )
     original = path.read_bytes()
@@ -292,8 +294,8 @@ def test_pyhanko_strict_signature_keeps_text_and_bookmarks(dossier, tmp_path):
     with signed.open("rb") as f:
         reader = PdfFileReader(f, strict=True)
         (sig,) = reader.embedded_signatures
-        status = validate_pdf_signature(sig)
-        assert status.intact and status.valid and sig.coverage.name == "ENTIRE_FILE"
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=[signer.signing_cert]))
+        assert status.intact and status.valid and status.trusted and sig.coverage.name == "ENTIRE_FILE"
     assert qpdf_check(signed).returncode == 0
     assert _pdftotext(signed) == _pdftotext(path)
     with pikepdf.open(signed) as pdf, pdf.open_outline() as outline:
