@@ -229,6 +229,19 @@ def _pdf_page(page: OcrPage) -> PdfPage:
     )
 
 
+# --- Reusable by the workers (sohoa.workers), which run these steps per document and per input. ---
+
+
+def write_document_pdf(pages: list[OcrPage], out: Path, *, title: str, jpeg_quality: int = 85) -> Path:
+    """The PDF stage for one document's OCR'd pages (scan + text layer), written atomically at `out`."""
+    return write_pdf((_pdf_page(p) for p in pages), out, title=title, jpeg_quality=jpeg_quality)
+
+
+def result_json(result: ProcessResult) -> dict:
+    """`result.json` as the contract writes it (nulls shown where the contract shows them)."""
+    return _result_json(result)
+
+
 def _result_json(result: ProcessResult) -> dict:
     data = result.model_dump(mode="json", exclude_none=True)
     data["error"] = data.get("error")  # the contract shows "error": null when all went well

@@ -266,6 +266,11 @@ from .cli_dossier import dossier as _dossier  # noqa: E402 - registers `sohoa do
 
 app.command(name="dossier")(_dossier)
 
+# The batch commands (db upgrade, worker, submit, status, retry, watch) live in their own module.
+from .cli_queue import register as _register_queue_commands  # noqa: E402
+
+_register_queue_commands(app)
+
 from .cli_sign import sign as _sign  # noqa: E402 - registers `sohoa sign` and `sohoa verify`
 from .cli_sign import verify as _verify  # noqa: E402
 

@@ -18,6 +18,7 @@ MAPPED = {
     "sohoa.workers": "workers",
     "sohoa.schemas": "schemas",
     "sohoa.samples": "samples",
+    "sohoa.store": "store",
 }
 
 

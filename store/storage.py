@@ -1,0 +1,185 @@
+"""The storage directory (`SOHOA_STORAGE_DIR`): where page images, OCR results and PDFs live.
+
+Every file has a key (a relative POSIX path) that is either deterministic — named after the
+database ids that own it, so an actor that runs twice writes the same name — or content-addressed
+(sources, by SHA-256), so the same scan submitted twice is stored once. Writes are atomic: a
+temporary file in the same folder, flushed and fsynced, then renamed into place, so a crash leaves
+either the old file, the new one, or a stray `.part` file that nothing reads.
+
+Layout (the one place that knows it):
+
+    sources/<sha[:2]>/<sha>/<name>          a submitted input (file, or folder of page images)
+    inputs/<input-id>/pages/0001.png        a page as read from the input (before preprocessing)
+    inputs/<input-id>/ocr/0001.json         the OCR'd page (words, lines, geometry)
+    inputs/<input-id>/upright/0001.png      the page turned upright (what the PDF shows)
+    inputs/<input-id>/d1.pdf                a document's searchable PDF
+    inputs/<input-id>/result.json, words.json   as `sohoa process` writes them
+    signed/<request-id>.pdf                 a signed PDF
+
+Only local folders (a disk or a network mount) for now; `Storage` is the interface a shared
+object store would implement for several machines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_source(path: Path) -> str:
+    """Content hash of a file, or of a folder's files (names and contents, sorted by name)."""
+    if path.is_file():
+        return sha256_file(path)
+    digest = hashlib.sha256()
+    for child in sorted(p for p in path.iterdir() if p.is_file()):
+        digest.update(child.name.encode("utf-8") + b"\0" + sha256_file(child).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def page_key(input_id: int, index: int) -> str:
+    return f"inputs/{input_id}/pages/{index:04d}.png"
+
+
+def ocr_key(input_id: int, index: int) -> str:
+    return f"inputs/{input_id}/ocr/{index:04d}.json"
+
+
+def upright_key(input_id: int, index: int) -> str:
+    return f"inputs/{input_id}/upright/{index:04d}.png"
+
+
+def document_pdf_key(input_id: int, number: int) -> str:
+    return f"inputs/{input_id}/d{number}.pdf"
+
+
+def input_dir_key(input_id: int) -> str:
+    return f"inputs/{input_id}"
+
+
+def signed_pdf_key(request_id: int) -> str:
+    return f"signed/{request_id}.pdf"
+
+
+class Storage:
+    """A local storage directory with atomic writes."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        rel = PurePosixPath(key)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise ValueError(f"bad storage key {key!r}")
+        return self.root.joinpath(*rel.parts)
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).exists()
+
+    def read_bytes(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    @contextmanager
+    def writing(self, key: str) -> Iterator[Path]:
+        """Yield a temporary path to write `key` to; renamed into place when the block succeeds."""
+        final = self.path(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.part")
+        try:
+            yield tmp
+            _fsync(tmp)
+            os.replace(tmp, final)
+            _fsync_dir(final.parent)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+    def write_bytes(self, key: str, data: bytes) -> str:
+        with self.writing(key) as tmp:
+            tmp.write_bytes(data)
+        return key
+
+    def put_source(self, source: Path, sha256: str | None = None) -> tuple[str, str]:
+        """Copy a submitted file or folder in, content-addressed; returns (key, sha256).
+
+        The same content is stored once; a folder is copied to a temporary folder and renamed.
+        """
+        sha = sha256 or sha256_source(source)
+        name = source.name
+        key = f"sources/{sha[:2]}/{sha}/{name}"
+        final = self.path(key)
+        if final.exists():
+            return key, sha
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{name}.{uuid.uuid4().hex[:8]}.part")
+        try:
+            if source.is_dir():
+                tmp.mkdir()
+                for child in sorted(p for p in source.iterdir() if p.is_file()):
+                    shutil.copyfile(child, tmp / child.name)
+                    _fsync(tmp / child.name)
+            else:
+                shutil.copyfile(source, tmp)
+                _fsync(tmp)
+            try:
+                os.rename(tmp, final)
+            except OSError:
+                if not final.exists():  # someone else stored the same content meanwhile: fine
+                    raise
+            _fsync_dir(final.parent)
+        finally:
+            if tmp.is_dir():
+                shutil.rmtree(tmp)
+            elif tmp.exists():
+                tmp.unlink()
+        return key, sha
+
+    def delete(self, key: str) -> None:
+        path = self.path(key)
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+    def files(self, prefix: str = "") -> list[str]:
+        """Every stored file's key under `prefix` (temporary `.part` files excluded)."""
+        base = self.path(prefix) if prefix else self.root
+        if not base.exists():
+            return []
+        return sorted(
+            p.relative_to(self.root).as_posix()
+            for p in base.rglob("*")
+            if p.is_file() and not p.name.endswith(".part")
+        )
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,367 @@
+"""The Dramatiq workers on the embedded broker, with SQLite and with PostgreSQL, and real Tesseract:
+a batch end to end (a corrupt page and an unreadable input failed while the rest finishes), a
+restart of the whole worker process (SIGKILL mid-batch) finishing with every page and document done
+exactly once, `sohoa retry`, `watch` taking a file once while it is still being written, and a
+signature request signed once when its message arrives twice.
+
+Inputs: pages drawn by tests/drawn.py and a two-document feeder stack from `sohoa.samples.generate`
+(n=2, level clean); the corrupt and empty files are made here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sohoa.store import db, state
+from sohoa.store.storage import sha256_file
+from sohoa.workers.actors import is_transient, retry_when
+from sohoa.workers.context import SignedInfo
+from sohoa.workers.runtime import Runtime, WorkerOptions
+from sohoa.workers.watch import Watcher
+from sqlalchemy import text
+
+from sohoa.config import load_settings
+
+from .drawn import birth_certificate, blank
+from .test_store import postgres_url  # noqa: F401 - fixture
+
+SOHOA = Path(sys.executable).with_name("sohoa")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging():
+    """Log to this test's stderr: an earlier CLI test may have bound structlog to a closed stream."""
+    from sohoa.logs import configure_logging
+
+    configure_logging("info")
+
+
+def _runtime(url: str, storage: Path, **overrides) -> Runtime:
+    db.upgrade(url)
+    return Runtime(load_settings(database_url=url, storage_dir=storage, **overrides))
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    from sohoa.samples import generate
+
+    d = tmp_path_factory.mktemp("inputs")
+    truth = generate(d / "samples", n=2, seed=3, level="clean")
+    assert sum(len(t.pages) for t in truth) == 2, "the feeder stack should stay two pages (test speed)"
+    page = birth_certificate()
+    folder = d / "folder"
+    folder.mkdir()
+    page.save(folder / "page-1.png", dpi=(200, 200))
+    good = (folder / "page-1.png").read_bytes()
+    (folder / "page-2.png").write_bytes(good[: len(good) // 3])  # cut short: a corrupt page
+    (d / "empty.pdf").write_bytes(b"")
+    restart = d / "restart"
+    restart.mkdir()
+    for i, im in enumerate([page] * 3, start=1):
+        im.save(restart / f"page-{i}.png", dpi=(200, 200))
+    return d
+
+
+def _events(runtime: Runtime, kind: str) -> int:
+    with runtime.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM events WHERE kind = :k"), {"k": kind}).scalar()
+
+
+def test_batch_end_to_end(inputs, database_url, tmp_path):
+    runtime = _runtime(database_url, tmp_path / "storage")
+    try:
+        batch = runtime.submit([inputs / "samples" / "batch.pdf", inputs / "folder", inputs / "empty.pdf"])
+        assert runtime.status(batch).state == "submitted"
+        runtime.start(WorkerOptions(ocr_threads=2))
+        assert runtime.wait([batch], timeout=300)
+        st = runtime.status(batch).as_json()
+    finally:
+        runtime.stop()
+    runtime.engine = db.make_engine(database_url)
+
+    assert st["finished"] is True
+    assert st["inputs"] == {"pending": 0, "ocr": 0, "split": 0, "done": 2, "failed": 1}
+    assert st["pages"] == {"pending": 0, "done": 3, "failed": 1}
+    assert st["documents"]["done"] == 3 and st["documents"]["failed"] == 0
+    codes = {(f["input"], f["page"], f["code"]) for f in st["failures"]}
+    assert ("folder", 2, "corrupt_image") in codes
+    assert any(f["input"] == "empty" and f["page"] is None for f in st["failures"])
+
+    storage = runtime.storage
+    truth = json.loads((inputs / "samples" / "truth.json").read_text())
+    stack = json.loads(storage.read_bytes("inputs/1/result.json"))
+    assert stack["source"].endswith("batch.pdf") and stack["error"] is None
+    found = [d["doc_type"] for d in stack["documents"]]
+    assert found == [d["doc_type"] for d in truth]
+    for doc in stack["documents"]:
+        assert storage.read_bytes(f"inputs/1/{doc['pdf']}").startswith(b"%PDF")
+    folder = json.loads(storage.read_bytes("inputs/2/result.json"))
+    assert [p["status"] for p in folder["pages"]] == ["document", "failed"]
+    assert folder["documents"][0]["doc_type"] == "birth_certificate"
+    with runtime.engine.connect() as conn:  # result.json's fields are the rows the extraction stored
+        rows = conn.execute(
+            text(
+                "SELECT f.name, f.value FROM fields f JOIN documents d ON d.id = f.document_id WHERE d.input_id = 2"
+            )
+        ).all()
+    assert {k: v["value"] for k, v in folder["documents"][0]["fields"].items()} == dict(rows)
+    assert json.loads(storage.read_bytes("inputs/3/result.json"))["error"]["code"]
+    assert not [k for k in storage.files() if k.endswith(".part")]
+
+
+def _status(env: dict, batch: int) -> dict:
+    """`sohoa status BATCH --json`, as an operator would ask."""
+    out = subprocess.run(
+        [str(SOHOA), "status", str(batch), "--json"], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def _counts(url: str, batch: int) -> tuple[int, bool]:
+    """Pages done and whether the batch is finished (a cheap poll, no process start)."""
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            done = conn.execute(text("SELECT count(*) FROM pages WHERE state = 'done'")).scalar()
+            finished = (
+                conn.execute(text("SELECT state FROM batches WHERE id = :b"), {"b": batch}).scalar() == "done"
+            )
+        return done, finished
+    finally:
+        engine.dispose()
+
+
+def _start_worker(env: dict, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(SOHOA), "worker", "--ocr-threads", "1"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=open(cwd / "worker.log", "ab"),  # noqa: SIM115 - kept open for the child
+    )
+
+
+def test_restart_mid_batch_does_everything_exactly_once(inputs, database_url, tmp_path):
+    """`sohoa submit`, then a `sohoa worker` killed with SIGKILL mid-batch and started again: the
+    batch finishes, and every page and document exists once, in the database and on disk."""
+    storage_dir = tmp_path / "storage"
+    env = {
+        **os.environ,
+        "SOHOA_DATABASE_URL": database_url,
+        "SOHOA_STORAGE_DIR": str(storage_dir),
+        "SOHOA_LOG_LEVEL": "warning",
+    }
+    subprocess.run([str(SOHOA), "db", "upgrade"], env=env, check=True, capture_output=True)
+    submitted = subprocess.run(
+        [str(SOHOA), "submit", str(inputs / "restart")], env=env, capture_output=True, text=True, check=True
+    )
+    batch = int(submitted.stdout.strip())
+
+    worker = _start_worker(env, tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while _counts(database_url, batch)[0] < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+        killed_at = _status(env, batch)
+        assert not killed_at["finished"], "the kill should land mid-batch"
+        assert 0 < killed_at["pages"]["done"] < 3
+
+        worker = _start_worker(env, tmp_path)
+        deadline = time.monotonic() + 240
+        while not _counts(database_url, batch)[1]:
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()[-3000:]
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+            time.sleep(0.3)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(60) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+    st = _status(env, batch)
+    assert st["finished"] is True
+    assert st["pages"] == {"pending": 0, "done": 3, "failed": 0}
+    assert st["documents"] == {"pending": 0, "extracted": 0, "done": 3, "failed": 0}
+    runtime = _runtime(database_url, storage_dir)
+    try:
+        with runtime.engine.connect() as conn:
+            pages = conn.execute(text('SELECT "index", status FROM pages ORDER BY "index"')).all()
+            docs = conn.execute(text("SELECT number, pages FROM documents ORDER BY number")).all()
+        assert pages == [(i, "document") for i in range(1, 4)]
+        assert [n for n, _ in docs] == [1, 2, 3]
+        assert _events(runtime, "split") == 1
+        assert _events(runtime, "input_done") == 1
+        assert _events(runtime, "batch_done") == 1
+        files = [k for k in runtime.storage.files() if not k.startswith("sources/")]
+    finally:
+        runtime.stop()
+    expected = {f"inputs/1/{kind}/{i:04d}.{ext}" for i in range(1, 4) for kind, ext in
+                (("pages", "png"), ("ocr", "json"), ("upright", "png"))}  # fmt: skip
+    expected |= {f"inputs/1/d{n}.pdf" for n in range(1, 4)} | {"inputs/1/result.json", "inputs/1/words.json"}
+    assert sorted(files) == sorted(expected)  # no duplicate, no stray temporary file
+    result = json.loads((storage_dir / "inputs/1/result.json").read_text())
+    assert [d["pages"] for d in result["documents"]] == [[1], [2], [3]]
+    assert [p["status"] for p in result["pages"]] == ["document"] * 3
+
+
+def test_retry_runs_failed_pages_again(inputs, tmp_path):
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    # A Tesseract time limit too short for any page: every OCR fails, recorded, not retried.
+    runtime = _runtime(url, tmp_path / "storage", ocr_timeout=0.001)
+    try:
+        batch = runtime.submit([inputs / "folder"])
+        runtime.start()
+        assert runtime.wait([batch], timeout=120)
+        st = runtime.status(batch)
+        assert st.pages == {"pending": 0, "done": 0, "failed": 2}
+        assert {f["code"] for f in st.failures} == {"corrupt_image", "ocr_timeout"}
+    finally:
+        runtime.stop()
+
+    runtime = _runtime(url, tmp_path / "storage")
+    try:
+        counts = runtime.retry(batch)
+        assert counts == {"inputs": 1, "pages": 1, "documents": 0}  # the unreadable page stays failed
+        runtime.start()
+        assert runtime.wait([batch], timeout=120)
+        st = runtime.status(batch)
+        assert st.pages == {"pending": 0, "done": 1, "failed": 1}
+        assert st.documents["done"] == 1
+        assert runtime.retry(batch) == {}  # nothing left that a retry can fix
+    finally:
+        runtime.stop()
+
+
+def test_watch_takes_a_file_once_even_while_it_is_written(inputs, database_url, tmp_path):
+    drop = tmp_path / "scanner"
+    drop.mkdir()
+    runtime = _runtime(database_url, tmp_path / "storage")
+    try:
+        watcher = Watcher(runtime, drop, settle=0.6)
+        data = (inputs / "samples" / "batch.pdf").read_bytes()
+        submitted: list[int] = []
+        done = threading.Event()
+
+        def scanner():  # writes in bursts with pauses shorter than the settle time
+            with (drop / "scan-001.pdf").open("wb") as f:
+                step = len(data) // 6 + 1
+                for i in range(0, len(data), step):
+                    f.write(data[i : i + step])
+                    f.flush()
+                    time.sleep(0.25)
+            done.set()
+
+        writer = threading.Thread(target=scanner)
+        writer.start()
+        while not done.is_set():
+            submitted += watcher.scan()
+            time.sleep(0.05)
+        writer.join()
+        assert submitted == [], "a file still being written must not be taken"
+        deadline = time.monotonic() + 5
+        while not submitted and time.monotonic() < deadline:
+            submitted += watcher.scan()
+            time.sleep(0.05)
+        assert len(submitted) == 1
+        for _ in range(5):
+            assert watcher.scan() == []
+            time.sleep(0.2)
+        # A restarted watcher (same database) does not take it again.
+        again = Watcher(runtime, drop, settle=0.0)
+        again.scan()
+        time.sleep(0.05)
+        assert again.scan() == []
+        with runtime.sessions() as s:
+            inp = state.get_input(s, state.work_for_batch(s, submitted[0])[0].entity_id)
+        assert inp.source_sha256 == sha256_file(drop / "scan-001.pdf")
+        assert runtime.storage.read_bytes(inp.source_key) == data
+        # The same name with new content is a new scan.
+        (drop / "scan-001.pdf").write_bytes(data + b"\n% rescanned\n")
+        later = []
+        deadline = time.monotonic() + 5
+        while not later and time.monotonic() < deadline:
+            later += again.scan()
+            time.sleep(0.05)
+        assert len(later) == 1 and later != submitted
+    finally:
+        runtime.stop()
+
+
+def test_signature_is_applied_once_on_its_own_queue(tmp_path):
+    """A signature request whose message arrives twice is signed once (one row, one file); signing
+    runs on the `sign` queue, so it does not wait for OCR workers (none run here)."""
+    from sohoa.pipeline.pdf import PdfPage, write_pdf
+    from sohoa.store.models import Document, DocumentState, Input, InputState
+
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    runtime = _runtime(url, tmp_path / "storage")
+    calls = []
+
+    def copy_signer(pdf_in: Path, pdf_out: Path, *, profile: str) -> SignedInfo:
+        # Stands in for pipeline.signing: this test is about the queue and exactly-once bookkeeping.
+        calls.append(profile)
+        pdf_out.write_bytes(pdf_in.read_bytes())
+        return SignedInfo(signer="test-cert", level="B-B")
+
+    runtime.context.signers["default"] = copy_signer
+    try:
+        write_pdf([PdfPage(blank(100), 100)], runtime.storage.path("inputs/1/d1.pdf"))
+        with db.transaction(runtime.sessions) as s:
+            batch = state.create_batch(s, "sign", [state.SourceFile("x", "sources/x", "0" * 64, "x.pdf")])
+            inp = s.query(Input).filter_by(batch_id=batch).one()
+            inp.state = InputState.done
+            doc = Document(
+                input_id=inp.id, number=1, state=DocumentState.done, doc_type="unknown", doc_type_confidence=0.5,
+                pages=[1], issues=[], pdf_key="inputs/1/d1.pdf",
+            )  # fmt: skip
+            s.add(doc)
+            s.flush()
+            request = state.request_signature(s, doc.id, profile="sao-y")
+        runtime.start(WorkerOptions(ocr_threads=0, queues=frozenset({"sign"})))
+        runtime.send(state.Step(state.SIGN, request))
+        runtime.send(state.Step(state.SIGN, request))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with runtime.engine.connect() as conn:
+                signed = conn.execute(text("SELECT count(*) FROM signatures")).scalar()
+                req_state = conn.execute(text("SELECT state FROM signature_requests")).scalar()
+            if req_state == "done":
+                break
+            time.sleep(0.1)
+        runtime.broker.join("sign")
+        with runtime.engine.connect() as conn:
+            signed = conn.execute(text("SELECT count(*) FROM signatures")).scalar()
+        assert req_state == "done" and signed == 1 and calls == ["sao-y"]
+        assert runtime.storage.files("signed") == [f"signed/{request}.pdf"]
+    finally:
+        runtime.stop()
+
+
+def test_only_transient_errors_are_retried():
+    from sohoa.pipeline.errors import InputError, MissingDependencyError
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    assert is_transient(OperationalError("SELECT 1", {}, Exception("database is locked")))
+    assert is_transient(OSError(28, "No space left on device"))
+    assert is_transient(MissingDependencyError("thiếu tesseract"))
+    assert not is_transient(InputError("hỏng"))
+    assert not is_transient(IntegrityError("INSERT", {}, Exception("unique")))
+    assert not is_transient(ValueError("bug"))
+    assert retry_when(0, OSError()) and not retry_when(10, OSError())

@@ -1,0 +1,279 @@
+"""Running the workers in a process: the database, the storage directory, the broker, the actors,
+the Dramatiq worker threads, and the reconciler.
+
+Embedded (no `SOHOA_BROKER_URL`): messages live in this process only, so the database is the queue
+of record. `submit` records a batch as `submitted`; the process that runs the workers claims it
+(`submitted` → `queued`, one conditional update, so two processes never both take it) and enqueues
+its work. On start, the reconciler re-enqueues every unfinished step of every `queued` batch: what
+a killed process took with it. With a real broker, `submit` claims and enqueues itself; the
+reconciler on a worker's start re-sends what a broker lost (duplicates are no-ops).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import dramatiq
+import structlog
+from sohoa.pipeline.process import ProcessOptions
+from sohoa.store import db, state
+from sohoa.store.state import SourceFile, Step
+from sohoa.store.storage import Storage
+from sqlalchemy.exc import IntegrityError
+
+from sohoa.config import Settings
+
+from . import actors as actor_module
+from .broker import QUEUE_ASSEMBLE, QUEUE_OCR, QUEUE_SIGN, is_embedded, make_broker, sign_queue
+from .context import Signer, WorkerContext, set_context
+
+log = structlog.get_logger(__name__)
+
+
+class DatabaseNotReady(RuntimeError):
+    """The state database is missing tables or is at an older revision: run `sohoa db upgrade`."""
+
+
+class _DropDuplicateMiddlewareWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "same type twice" not in record.getMessage()
+
+
+logging.getLogger("dramatiq.broker").addFilter(_DropDuplicateMiddlewareWarning())
+for _name in ("dramatiq.broker.StubBroker", "dramatiq.broker.RedisBroker", "dramatiq.broker.RabbitmqBroker"):
+    logging.getLogger(_name).addFilter(_DropDuplicateMiddlewareWarning())
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    ocr_threads: int = 1  # OCR threads in this process, each taking one message at a time
+    assemble_threads: int = 2  # threads for ingest, split, extraction, PDFs, finishing and signing
+    queues: frozenset[str] | None = None  # None: every queue (ocr, assemble, sign)
+    poll_seconds: float = 2.0  # embedded: how often to look for batches submitted by other processes
+
+
+class Runtime:
+    """Everything a process needs to submit batches and (optionally) run the workers."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        broker: dramatiq.Broker | None = None,
+        signers: dict[str, Signer] | None = None,
+        check_schema: bool = True,
+    ):
+        self.settings = settings
+        self.engine = db.make_engine(settings.database_url)
+        if check_schema and not db.is_current(self.engine):
+            if db.is_sqlite(settings.database_url):  # the embedded default sets itself up
+                db.upgrade(settings.database_url)
+            else:
+                self.engine.dispose()
+                raise DatabaseNotReady(settings.database_url)
+        self.sessions = db.session_factory(self.engine)
+        self.storage = Storage(settings.storage_dir)
+        self.broker = broker or make_broker(settings.broker_url)
+        self.actors = actor_module.declare(self.broker, ocr_timeout=settings.ocr_timeout)
+        self.options = ProcessOptions(
+            lang=settings.ocr_lang, ocr_timeout=settings.ocr_timeout, jpeg_quality=settings.jpeg_quality
+        )
+        self.context = WorkerContext(
+            sessions=self.sessions,
+            storage=self.storage,
+            options=self.options,
+            send=self.send,
+            signers=signers or {},
+        )
+        set_context(self.context)
+        self._workers: list[dramatiq.Worker] = []
+        self._lock = threading.Lock()
+
+    @property
+    def embedded(self) -> bool:
+        return is_embedded(self.broker)
+
+    # --- sending ------------------------------------------------------------------------------
+
+    def send(self, step: Step) -> None:
+        actor = self.actors[step.actor]
+        message = actor.message(step.entity_id)
+        if step.actor == state.SIGN:
+            with self.sessions() as s:
+                req = state.get_signature_request(s, step.entity_id)
+                keystore = req.keystore if req else None
+            queue = sign_queue(keystore)
+            if queue != QUEUE_SIGN:
+                self.broker.declare_queue(queue)
+                message = message.copy(queue_name=queue)
+        self.broker.enqueue(message)
+
+    def send_all(self, steps: Iterable[Step]) -> int:
+        n = 0
+        for step in steps:
+            self.send(step)
+            n += 1
+        return n
+
+    # --- submitting ---------------------------------------------------------------------------
+
+    def submit(
+        self,
+        paths: list[Path],
+        *,
+        one_document: bool = False,
+        name: str | None = None,
+        origin: str = "submit",
+    ) -> int:
+        """Copy the inputs into the storage directory and record a batch; returns its id.
+        With a real broker its work is enqueued at once; embedded, a worker process claims it."""
+        batch_id = self._submit(paths, one_document=one_document, name=name, origin=origin)
+        assert batch_id is not None
+        return batch_id
+
+    def submit_watched(self, path: Path, sha256: str, *, one_document: bool = False) -> int | None:
+        """Submit a file `sohoa watch` found, unless this name with this content was taken before
+        (checked and recorded in the batch's own transaction). Returns the batch id or None."""
+        with db.transaction(self.sessions) as s:
+            if state.watched(s, path.parent, path.name, sha256):
+                return None
+        return self._submit(
+            [path], one_document=one_document, name=path.name, origin="watch", watched=(path, sha256)
+        )
+
+    def _submit(
+        self,
+        paths: list[Path],
+        *,
+        one_document: bool,
+        name: str | None,
+        origin: str,
+        watched: tuple[Path, str] | None = None,
+    ) -> int | None:
+        sources = []
+        for path in paths:
+            key, sha = self.storage.put_source(path, watched[1] if watched else None)
+            sources.append(
+                SourceFile(
+                    name=path.stem if path.is_file() else path.name, key=key, sha256=sha, path=str(path)
+                )
+            )
+        try:
+            with db.transaction(self.sessions) as s:
+                batch_id = state.create_batch(
+                    s,
+                    name or ", ".join(p.name for p in paths),
+                    sources,
+                    one_document=one_document,
+                    origin=origin,
+                )
+                if watched:
+                    path, sha = watched
+                    state.record_watched(s, path.parent, path.name, sha, path.stat().st_size, batch_id)
+        except IntegrityError:
+            if watched:  # another watcher took the same file first
+                return None
+            raise
+        log.info("batch_submitted", batch=batch_id, inputs=len(sources), origin=origin)
+        if not self.embedded:
+            self.claim(batch_id)
+        return batch_id
+
+    def claim(self, batch_id: int | None = None) -> int:
+        """Claim submitted batches (one, or all) and enqueue their work; returns steps sent."""
+        with db.transaction(self.sessions) as s:
+            claimed = state.claim_submitted(s, batch_id)
+        return sum(self._enqueue_batch(b) for b in claimed)
+
+    def _enqueue_batch(self, batch_id: int) -> int:
+        with db.transaction(self.sessions) as s:
+            steps = state.work_for_batch(s, batch_id)
+        return self.send_all(steps)
+
+    def reconcile(self) -> int:
+        """Re-enqueue every unfinished step the database knows of (run when the workers start)."""
+        with db.transaction(self.sessions) as s:
+            batches = state.unfinished_batches(s)
+            signatures = state.pending_signatures(s)
+        sent = sum(self._enqueue_batch(b) for b in batches)
+        sent += self.send_all(Step(state.SIGN, rid) for rid, _ in signatures)
+        sent += self.claim()
+        log.info("reconciled", batches=len(batches), steps=sent)
+        return sent
+
+    def retry(self, batch_id: int) -> dict[str, int]:
+        with db.transaction(self.sessions) as s:
+            counts = state.reset_failed(s, self.storage, batch_id, resubmit=True)
+        if not self.embedded and counts.get("inputs"):
+            self.claim(batch_id)
+        return counts
+
+    def status(self, batch_id: int) -> state.BatchStatus | None:
+        with self.sessions() as s:
+            return state.batch_status(s, batch_id)
+
+    # --- running ------------------------------------------------------------------------------
+
+    def start(self, options: WorkerOptions = WorkerOptions()) -> None:
+        """Reconcile, then start the worker threads (OCR with prefetch 1 on its own threads)."""
+        queues = options.queues or frozenset({QUEUE_OCR, QUEUE_ASSEMBLE, QUEUE_SIGN})
+        self.broker.emit_after("process_boot")
+        if QUEUE_OCR in queues and options.ocr_threads > 0:
+            ocr = dramatiq.Worker(self.broker, queues={QUEUE_OCR}, worker_threads=options.ocr_threads)
+            ocr.queue_prefetch = 1
+            self._workers.append(ocr)
+        rest = queues - {QUEUE_OCR}
+        if rest:
+            self._workers.append(
+                dramatiq.Worker(
+                    self.broker, queues=set(rest), worker_threads=max(1, options.assemble_threads)
+                )
+            )
+        for worker in self._workers:
+            worker.start()
+        self.reconcile()
+
+    def stop(self, timeout_ms: int = 10_000) -> None:
+        for worker in self._workers:
+            worker.stop(timeout=timeout_ms)
+        self._workers.clear()
+        self.broker.close()
+        self.engine.dispose()
+        set_context(None)
+
+    def wait(
+        self,
+        batch_ids: list[int],
+        *,
+        timeout: float | None = None,
+        poll_seconds: float = 0.5,
+        on_status: Callable[[list[state.BatchStatus]], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> bool:
+        """Wait until every batch is finished (True) or the timeout passes (False)."""
+        deadline = timeout and time.monotonic() + timeout
+        while True:
+            statuses = [self.status(b) for b in batch_ids]
+            if on_status:
+                on_status([s for s in statuses if s])
+            if all(s is None or s.finished for s in statuses):
+                return True
+            if (deadline and time.monotonic() > deadline) or (stop and stop.is_set()):
+                return False
+            if self.embedded:
+                self.claim()
+            time.sleep(poll_seconds)
+
+    def serve(self, stop: threading.Event, options: WorkerOptions = WorkerOptions()) -> None:
+        """Run the workers until `stop` is set; embedded, pick up newly submitted batches."""
+        self.start(options)
+        try:
+            while not stop.wait(options.poll_seconds):
+                self.claim()
+        finally:
+            self.stop()
