@@ -277,6 +277,10 @@ from .cli_sign import verify as _verify  # noqa: E402
 app.command(name="sign")(_sign)
 app.command(name="verify")(_verify)
 
+from .cli_sign import sign_specimens as _sign_specimens  # noqa: E402
+
+app.command(name="sign-specimens")(_sign_specimens)
+
 from .cli_separator import separator as _separator  # noqa: E402 - registers `sohoa separator`
 
 app.command(name="separator")(_separator)

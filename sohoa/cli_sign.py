@@ -68,45 +68,51 @@ def sign(
         ),
     ],
     p12: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--p12",
-            help="PKCS#12 file (.p12/.pfx) with the signing key, its certificate and chain.",
+            help="PKCS#12 file (.p12/.pfx) with the signing key, its certificate and chain "
+            "(default: the key store of the --profile from sohoa.toml).",
             show_default=False,
             exists=True,
             dir_okay=False,
             readable=True,
         ),
-    ],
+    ] = None,
     passphrase_env: Annotated[
         str | None,
         typer.Option(
             "--passphrase-env",
             metavar="VAR",
             help="Name of the environment variable holding the PKCS#12 passphrase "
-            "(default: ask for it; never pass the passphrase itself as an argument).",
+            "(default: the profile's passphrase_env, else ask for it; never pass the passphrase itself).",
         ),
     ] = None,
     level: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--level",
             help="PAdES level: B-B (signature), B-T (+ RFC 3161 timestamp), "
-            "B-LT (+ certificates, OCSP/CRLs in the DSS), B-LTA (+ document timestamp).",
+            "B-LT (+ certificates, OCSP/CRLs in the DSS), B-LTA (+ document timestamp). "
+            "Default: the profile's level, else B-B.",
+            show_default=False,
         ),
-    ] = "B-B",
+    ] = None,
     tsa: Annotated[
         str | None,
         typer.Option(
-            "--tsa", metavar="URL", help="RFC 3161 time-stamping authority URL (required from B-T on)."
+            "--tsa",
+            metavar="URL",
+            help="RFC 3161 time-stamping authority URL (required from B-T on; default: the profile's).",
         ),
     ] = None,
     profile: Annotated[
         str,
         typer.Option(
             "--profile",
-            help="Signer profile: default, digitiser, agency (certifies, later "
-            "signatures allowed), leader, final (certifies, no later change allowed).",
+            help="Signer profile: one from sohoa.toml ([signer_profiles.NAME]: identity, signature or "
+            "seal image, position, key store) or a built-in one: default, leader, agency, copy, digitiser, "
+            "final (certifies, no later change allowed).",
         ),
     ] = "default",
     trust: Annotated[
@@ -127,23 +133,36 @@ def sign(
     ] = None,
 ) -> None:
     """Sign a PDF with PAdES (B-B, B-T, B-LT, B-LTA) using a key from a PKCS#12 file; the signature is
-    appended as an incremental update."""
+    appended as an incremental update, visible as the profile's appearance says."""
     from sohoa.cli import _settings
-    from sohoa.pipeline.signing import PROFILES, Level, Pkcs12KeyStore, Signer, SigningError, SignOptions
+    from sohoa.config import config_file
+    from sohoa.pipeline.signing import Level, Pkcs12KeyStore, Signer, SigningError, SignOptions, get_profile
 
-    _settings()
+    settings = _settings()
+    try:
+        spec = get_profile(profile, settings.signer_profiles).resolved(config_file().resolve().parent)
+    except SigningError as exc:
+        err.print(f"[red]--profile:[/red] {exc.message}", soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    level = level or spec.level or "B-B"
+    tsa = tsa or spec.tsa_url
     if level not in LEVELS:
         err.print(f"[red]--level[/red] phải là {', '.join(LEVELS)} (nhận được '{level}').")
         raise typer.Exit(EXIT_USAGE)
-    if profile not in PROFILES:
-        err.print(f"[red]--profile[/red] phải là một trong: {', '.join(PROFILES)} (nhận được '{profile}').")
-        raise typer.Exit(EXIT_USAGE)
+    if p12 is None:
+        if spec.key_store is None:
+            err.print(
+                f"[red]Thiếu khóa ký:[/red] thêm --p12 TỆP.p12, hoặc `key_store` cho hồ sơ '{profile}' trong sohoa.toml."
+            )
+            raise typer.Exit(EXIT_USAGE)
+        p12 = spec.key_store.path
+        passphrase_env = passphrase_env or spec.key_store.passphrase_env
     if Level(level).needs_timestamp and not tsa:
         err.print(f"[red]Mức {level} cần dấu thời gian:[/red] thêm --tsa URL của máy chủ cấp dấu thời gian.")
         raise typer.Exit(EXIT_USAGE)
     options = SignOptions(
         level=Level(level),
-        profile=profile,
+        profile=spec,
         tsa_url=tsa,
         trust=_trust_certs(trust or []),
         reason=reason,
@@ -159,10 +178,27 @@ def sign(
         raise typer.Exit(exc.exit_code) from None
     for warning in check.warnings:
         err.print(f"[yellow]Lưu ý:[/yellow] {warning}")
+    where = f", hiển thị ở trang {result.page}" if result.page else ""
     out.print(
         f"Đã ký [bold]{out_pdf}[/bold]: mức {result.level.value}, trường {result.field_name}, "
-        f"người ký {check.subject}."
+        f"người ký {check.subject}{where}."
     )
+
+
+def sign_specimens(
+    out_dir: Annotated[
+        Path, typer.Argument(help="Folder to write signature.png and seal.png into.", show_default=False)
+    ],
+    agency: Annotated[
+        str, typer.Option("--agency", help="Agency name written around the specimen seal.")
+    ] = "ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM",
+) -> None:
+    """Write specimen images (a blue signature, a red seal marked MẪU) to try signature appearances
+    without a real signature or seal."""
+    from sohoa.pipeline.signing.specimens import write_specimens
+
+    signature, seal = write_specimens(out_dir, agency)
+    out.print(f"Đã ghi {signature} và {seal}.")
 
 
 def verify(

@@ -16,6 +16,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from sohoa.schemas.signing import SignerProfile
+
 
 def config_file() -> Path:
     return Path(os.environ.get("SOHOA_CONFIG", "sohoa.toml"))
@@ -46,6 +48,9 @@ class Settings(BaseSettings):
     )
     broker_url: str | None = Field(None, description="Dramatiq broker (redis://, amqp://); none: in-process")
     public_url: str = Field("http://localhost:8000", description="Base of the lookup URL printed in QR codes")
+    signer_profiles: dict[str, SignerProfile] = Field(
+        default_factory=dict, description="Signer profiles for `sohoa sign --profile NAME` (docs/signing.md)"
+    )
 
     @classmethod
     def settings_customise_sources(

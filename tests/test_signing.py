@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 from sohoa.pipeline.pdf import PdfPage, write_pdf
-from sohoa.pipeline.signing import Level, Pkcs12KeyStore, Signer, SignOptions, load_certificates
+from sohoa.pipeline.signing import (
+    Level,
+    Pkcs12KeyStore,
+    Signer,
+    SignerProfile,
+    SignOptions,
+    load_certificates,
+)
 from sohoa.pipeline.signing import errors as E
 from sohoa.pipeline.signing.verify import verify_pdf
 from typer.testing import CliRunner
@@ -64,7 +71,11 @@ def clean_pdf(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def nss_db(pki, tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("nss")
+    return make_nss_db(pki, tmp_path_factory.mktemp("nss"))
+
+
+def make_nss_db(pki, db: Path) -> Path:
+    """An NSS database for `pdfsig` trusting the test PKI's root."""
     subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
     subprocess.run(
         [
@@ -168,7 +179,8 @@ def test_untrusted_without_trust_anchor(pki, clean_pdf, tmp_path):
 
 def test_several_signatures_agency_certifies_then_leader(pki, trust, clean_pdf, nss_db, tmp_path):
     first, second = tmp_path / "agency.pdf", tmp_path / "both.pdf"
-    _sign(pki, clean_pdf, first, level=Level.B_T, label="agency", profile="agency")
+    certifying_agency = SignerProfile(role="agency", certify=True, docmdp="fill_forms")
+    _sign(pki, clean_pdf, first, level=Level.B_T, label="agency", profile=certifying_agency)
     _sign(pki, first, second, level=Level.B_LT, label="leader", profile="leader")
     report = verify_pdf(second, trust)
     assert report.ok, report

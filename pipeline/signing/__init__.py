@@ -1,13 +1,16 @@
 """PAdES signing and verification of sohoa's PDFs (B-B, B-T, B-LT, B-LTA) with pyHanko.
 
 `sign.py` is the interrupted signing flow (digest → signature → finish) shared by every key store
-(`keys.py`); `verify.py` checks every signature of a PDF; `profiles.py` says who signs how;
+(`keys.py`); `verify.py` checks every signature of a PDF; `profiles.py` says who signs how
+(`sohoa.schemas.signing.SignerProfile`, built-in or from sohoa.toml); `appearance.py` what a visible
+signature looks like and where it goes;
 `errors.py` the refusals. See docs/signing.md.
 """
 
+from ...schemas.signing import SignerProfile
 from .errors import SigningError
 from .keys import KeyStore, Pkcs12KeyStore
-from .profiles import PROFILES, SigningProfile
+from .profiles import PROFILES, get_profile
 from .sign import Level, PreparedSignature, Signer, SigningSession, SignOptions, load_certificates, sign_pdf
 
 __all__ = [
@@ -19,8 +22,9 @@ __all__ = [
     "SignOptions",
     "Signer",
     "SigningError",
-    "SigningProfile",
+    "SignerProfile",
     "SigningSession",
+    "get_profile",
     "load_certificates",
     "sign_pdf",
 ]

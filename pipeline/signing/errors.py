@@ -79,3 +79,17 @@ class UnreadablePdfError(SigningError):
     """The input fails pyHanko's strict reading (or is encrypted): signing it would be unsafe."""
 
     code = "pdf_not_signable"
+
+
+class SignerProfileError(SigningUsageError):
+    """A signer profile that cannot be used: an image or font missing or unreadable, a key store
+    not set, an appearance without what it needs (e.g. a leader appearance with no signature image)."""
+
+    code = "signer_profile"
+
+
+class SignaturePositionError(SigningError):
+    """Where the visible signature goes cannot be found in this PDF (the signer's name is not in the
+    text layer, the named field does not exist, the agency's seal has no leader's signature to go on)."""
+
+    code = "signature_position_not_found"

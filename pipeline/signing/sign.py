@@ -49,6 +49,8 @@ from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBacken
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from ...schemas.signing import SignerProfile
+from .appearance import Appearance, Placement, record_image_rect
 from .errors import (
     CertificateChainError,
     CertificateExpiredError,
@@ -63,7 +65,7 @@ from .errors import (
     UnreadablePdfError,
 )
 from .keys import KeyStore
-from .profiles import PROFILES, SigningProfile
+from .profiles import DOCMDP, get_profile
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,8 @@ class Level(enum.StrEnum):
 @dataclass(frozen=True)
 class SignOptions:
     level: Level = Level.B_B
-    profile: str = "default"
+    #: A built-in profile's name (profiles.PROFILES) or a profile itself (e.g. from sohoa.toml).
+    profile: str | SignerProfile = "default"
     #: RFC 3161 time-stamping authority (required from B-T on).
     tsa_url: str | None = None
     #: Extra trust anchors for the pre-signing certificate check (asn1crypto certificates); the
@@ -103,14 +106,10 @@ class SignOptions:
     timeout: float = 10.0
     md_algorithm: str = "sha256"
 
-    def profile_spec(self) -> SigningProfile:
-        try:
-            return PROFILES[self.profile]
-        except KeyError:
-            raise SigningUsageError(
-                f"Không có hồ sơ ký '{self.profile}'. Các hồ sơ: {', '.join(PROFILES)}.",
-                detail="unknown profile",
-            ) from None
+    def profile_spec(self) -> SignerProfile:
+        if isinstance(self.profile, SignerProfile):
+            return self.profile
+        return get_profile(self.profile)
 
 
 @dataclass
@@ -123,6 +122,10 @@ class PreparedSignature:
     post_sign: PostSignInstructions | None
     output: io.BytesIO
     signed_attrs: cms.CMSAttributes
+    #: The signing time claimed in the CMS and shown in the appearance.
+    signed_at: datetime | None = None
+    #: Where the visible signature went (None: an invisible signature).
+    placement: Placement | None = None
 
     @property
     def to_be_signed(self) -> bytes:
@@ -137,6 +140,8 @@ class SignResult:
     level: Level
     signed_at: datetime
     seconds: float
+    #: 1-based page of the visible signature (None: invisible).
+    page: int | None = None
 
 
 @dataclass
@@ -156,6 +161,8 @@ class SigningSession:
         self.key = key
         self.options = options or SignOptions()
         self.profile = self.options.profile_spec()
+        # Images and fonts are loaded once for the whole batch.
+        self.appearance = Appearance(self.profile) if self.profile.appearance_kind != "none" else None
         level = self.options.level
         if level.needs_timestamp and not self.options.tsa_url:
             raise SigningUsageError(
@@ -322,7 +329,7 @@ class SigningSession:
             reason=self.options.reason or self.profile.reason,
             location=self.options.location,
             certify=self.profile.certify,
-            docmdp_permissions=self.profile.docmdp,
+            docmdp_permissions=DOCMDP[self.profile.docmdp],
             embed_validation_info=level.needs_revocation,
             use_pades_lta=level is Level.B_LTA,
             # B-B/B-T: the session's one check is enough; B-LT/B-LTA: pyHanko collects the paths
@@ -342,9 +349,19 @@ class SigningSession:
     async def prepare(self, data: bytes) -> PreparedSignature:
         """Step 1: the incremental update with the placeholder, its digest and the signed attributes."""
         await self.open()
+        signed_at = datetime.now(UTC).replace(microsecond=0)
         writer, field_name = self._reader_checks(data)
+        placement = None
+        if self.appearance is not None:
+            placement = self._place(writer, data, field_name, signed_at)
+            field_name = placement.existing_field or field_name
         placeholder = self._external_signer()
-        pdf_signer = PdfSigner(self._metadata(field_name), signer=placeholder, timestamper=self._timestamper)
+        pdf_signer = PdfSigner(
+            self._metadata(field_name),
+            signer=placeholder,
+            timestamper=self._timestamper,
+            stamp_style=placement.style if placement else None,
+        )
         try:
             prepared_digest, tbs, output = await pdf_signer.async_digest_doc_for_signing(
                 writer, bytes_reserved=self._bytes_reserved
@@ -357,7 +374,7 @@ class SigningSession:
             signed_attrs = await placeholder.signed_attrs(
                 prepared_digest.document_digest,
                 self.options.md_algorithm,
-                attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(UTC)),
+                attr_settings=PdfCMSSignedAttributes(signing_time=signed_at),
                 use_pades=True,
                 timestamper=self._timestamper,
             )
@@ -373,7 +390,34 @@ class SigningSession:
             post_sign=tbs.post_sign_instructions,
             output=output,
             signed_attrs=signed_attrs,
+            signed_at=signed_at,
+            placement=placement,
         )
+
+    def _place(self, writer: IncrementalPdfFileWriter, data: bytes, field_name: str, signed_at: datetime):
+        """Find where the visible signature goes and add its field (with the widget) to `writer`."""
+        try:
+            placement = self.appearance.place(writer.prev, data, signed_at)
+            if placement.existing_field is None:
+                sig_fields.append_signature_field(
+                    writer,
+                    sig_fields.SigFieldSpec(
+                        field_name,
+                        on_page=placement.page_index,
+                        box=tuple(round(v, 2) for v in placement.rect),
+                    ),
+                )
+                if placement.image_rect is not None:
+                    record_image_rect(writer, field_name, placement.image_rect, placement.block_rect)
+        except SigningError:
+            raise
+        except Exception as exc:
+            raise UnreadablePdfError(
+                "Không đặt được hình chữ ký vào tệp PDF (cấu trúc trang hoặc lớp chữ không đọc được). "
+                "Hãy chạy nó qua `sohoa process` hoặc `sohoa dossier` trước.",
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from None
+        return placement
 
     async def finish(self, prepared: PreparedSignature, signature: bytes) -> bytes:
         """Step 3: embed the CMS (with the signature timestamp), then DSS and document timestamp."""
@@ -499,7 +543,10 @@ class Signer:
                 "bytes": len(signed),
             },
         )
-        return SignResult(dst, prepared.field_name, self.session.options.level, datetime.now(UTC), seconds)
+        page = prepared.placement.page_index + 1 if prepared.placement else None
+        return SignResult(
+            dst, prepared.field_name, self.session.options.level, prepared.signed_at, seconds, page
+        )
 
     def close(self) -> None:
         if self._loop.is_closed():
