@@ -1,6 +1,14 @@
 """The one Tesseract wrapper: version and language checks, recognition with word boxes and
 confidences, orientation detection. No other module calls Tesseract (ARCHITECTURE.md).
 
+Two engines behind one interface. `tesserocr` (the C++ API in-process: each model is loaded once
+per thread and no image is written or process started per page) is used when it is installed and
+recent, because it measures faster (docs/benchmarks.md); `pytesseract` (the `tesseract` program)
+is the fallback. Either way the `tesseract` program must be installed: its language data is what
+both read, and `sohoa doctor` checks it. A page's recognition stops after `timeout` seconds
+(tesserocr's cancel callback, or pytesseract killing its child); `pipeline/parallel.py` adds a hard
+kill of the worker process for anything that still does not return.
+
 Failures are mapped here to `MissingDependencyError` (exit 3, with install advice) and `OcrError`.
 """
 
@@ -11,18 +19,33 @@ import os
 import re
 import shutil
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
 
-import pytesseract
-from PIL import Image
-from sohoa.schemas import OcrWord, normalize_text
+# One Tesseract thread per process (pages run in parallel processes instead). Set before the
+# Tesseract library is loaded: OpenMP reads it once.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from .errors import MissingDependencyError, OcrError
+import pytesseract  # noqa: E402
+from PIL import Image  # noqa: E402
+from sohoa.schemas import OcrWord, normalize_text  # noqa: E402
+
+from .errors import MissingDependencyError, OcrError  # noqa: E402
+
+try:  # the in-process binding is optional: pytesseract is the fallback
+    import tesserocr
+except ImportError:  # pragma: no cover - depends on the installation
+    tesserocr = None
 
 MIN_VERSION = (4, 1)
 INSTALL_ADVICE = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd (hoặc chạy: make demo)"
-#: One Tesseract thread per process: pages run in parallel processes instead.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+#: Page segmentation for whole form pages (see `ocr_page`).
+FORM_PSM = 6
+ENGINES = ("auto", "tesserocr", "pytesseract")
+
+_TIMEOUT_MESSAGE = "Nhận dạng chữ trên trang này quá lâu và đã bị dừng: hãy kiểm tra ảnh quét rồi thử lại."
+_FAILED_MESSAGE = "Tesseract không nhận dạng được trang này: hãy kiểm tra ảnh quét rồi thử lại."
 
 
 @dataclass(frozen=True)
@@ -31,6 +54,7 @@ class TesseractInfo:
     version: tuple[int, ...]
     version_text: str
     languages: frozenset[str]
+    tessdata: str | None = None  # the folder the program reads its language data from
 
 
 @dataclass(frozen=True)
@@ -40,6 +64,12 @@ class Recognition:
     words: list[OcrWord]
     lines: list[str]
 
+    @property
+    def mean_confidence(self) -> float:
+        """Word confidence weighted by word length (0..1); 0 when nothing was read."""
+        chars = sum(len(w.text) for w in self.words)
+        return sum(w.confidence * len(w.text) for w in self.words) / chars if chars else 0.0
+
 
 @dataclass(frozen=True)
 class Orientation:
@@ -48,6 +78,7 @@ class Orientation:
 
 
 _tesseract_cmd: str | None = None
+_engine = os.environ.get("SOHOA_OCR_ENGINE", "auto")
 
 
 def set_tesseract_cmd(cmd: str | None) -> None:
@@ -56,8 +87,26 @@ def set_tesseract_cmd(cmd: str | None) -> None:
     _tesseract_cmd = cmd
 
 
+def set_engine(name: str) -> None:
+    """Choose the engine: `auto` (tesserocr when usable, else pytesseract), `tesserocr` or `pytesseract`."""
+    global _engine
+    if name not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {name!r}")
+    _engine = name
+
+
+def settings() -> tuple[str | None, str]:
+    """The executable and engine chosen in this process (worker processes are given the same)."""
+    return _tesseract_cmd, _engine
+
+
 def _cmd() -> str:
     return _tesseract_cmd or "tesseract"
+
+
+def _parse_version(text: str) -> tuple[int, ...]:
+    m = re.search(r"tesseract\s+v?(\d+)\.(\d+)(?:\.(\d+))?", text)
+    return tuple(int(x) for x in m.groups() if x is not None) if m else (0,)
 
 
 @functools.cache
@@ -78,12 +127,16 @@ def _info_for(cmd: str, path_env: str) -> TesseractInfo:
             detail=str(exc),
         ) from None
     text = (out.stdout or out.stderr).strip()
-    m = re.search(r"tesseract\s+v?(\d+)\.(\d+)(?:\.(\d+))?", text)
-    version = tuple(int(x) for x in m.groups() if x is not None) if m else (0,)
-    languages = frozenset(
-        line.strip() for line in langs.stdout.splitlines()[1:] if line.strip() and " " not in line.strip()
+    listing = langs.stdout.splitlines()
+    m = re.search(r'"(.+?)/?"', listing[0]) if listing else None
+    languages = frozenset(line.strip() for line in listing[1:] if line.strip() and " " not in line.strip())
+    return TesseractInfo(
+        path,
+        _parse_version(text),
+        text.splitlines()[0] if text else "",
+        languages,
+        m.group(1) if m else None,
     )
-    return TesseractInfo(path, version, text.splitlines()[0] if text else "", languages)
 
 
 def tesseract_info() -> TesseractInfo:
@@ -91,15 +144,19 @@ def tesseract_info() -> TesseractInfo:
     return _info_for(_cmd(), os.environ.get("PATH", ""))
 
 
+def _too_old(version: tuple[int, ...], what: str) -> MissingDependencyError:
+    return MissingDependencyError(
+        f"{what} {'.'.join(map(str, version))} quá cũ (cần ≥ {'.'.join(map(str, MIN_VERSION))}). "
+        f"Cài bản mới: {INSTALL_ADVICE}",
+        code="tesseract_too_old",
+    )
+
+
 def check_tesseract(languages: tuple[str, ...] = ("vie", "osd")) -> TesseractInfo:
     """Raise MissingDependencyError (with advice) unless Tesseract is recent and has the languages."""
     info = tesseract_info()
     if info.version < MIN_VERSION:
-        raise MissingDependencyError(
-            f"Tesseract {'.'.join(map(str, info.version))} quá cũ (cần ≥ {'.'.join(map(str, MIN_VERSION))}). "
-            f"Cài bản mới: {INSTALL_ADVICE}",
-            code="tesseract_too_old",
-        )
+        raise _too_old(info.version, "Tesseract")
     missing = [lang for lang in languages if lang not in info.languages]
     if missing:
         packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
@@ -108,6 +165,104 @@ def check_tesseract(languages: tuple[str, ...] = ("vie", "osd")) -> TesseractInf
             code="tesseract_language_missing",
         )
     return info
+
+
+@functools.cache
+def tesserocr_version() -> tuple[int, ...] | None:
+    """Version of the Tesseract library tesserocr is built on, or None when tesserocr is absent."""
+    if tesserocr is None:
+        return None
+    return _parse_version(tesserocr.tesseract_version())
+
+
+def engine() -> str:
+    """The engine recognition uses now: `tesserocr` or `pytesseract`."""
+    if _engine == "pytesseract":
+        return "pytesseract"
+    version = tesserocr_version()
+    if version is None or version < MIN_VERSION:
+        if _engine == "tesserocr":
+            if version is None:
+                raise MissingDependencyError(
+                    "Chưa cài tesserocr (pip install tesserocr; cần libtesseract-dev libleptonica-dev).",
+                    code="tesserocr_missing",
+                )
+            raise _too_old(version, "tesserocr (libtesseract)")
+        return "pytesseract"
+    return "tesserocr"
+
+
+# --- tesserocr: one API object per (language, mode) and thread ------------------------------------
+
+_local = threading.local()
+
+
+def _api(lang: str, psm: int):
+    info = tesseract_info()  # the program must be installed: its tessdata is what we read
+    cache = _local.__dict__.setdefault("apis", {})
+    key = (info.tessdata, lang, psm)
+    api = cache.get(key)
+    if api is None:
+        try:
+            api = tesserocr.PyTessBaseAPI(path=(info.tessdata or "") + "/", lang=lang, psm=psm)
+        except RuntimeError as exc:
+            raise MissingDependencyError(
+                f"Tesseract không nạp được dữ liệu ngôn ngữ '{lang}'. Cài bằng: {INSTALL_ADVICE}",
+                code="tesseract_language_missing",
+                detail=str(exc)[:300],
+            ) from None
+        cache[key] = api
+    return api
+
+
+def _recognize_tesserocr(image: Image.Image, lang: str, psm: int, timeout: float, dpi: float | None):
+    api = _api(lang, psm)
+    started = time.monotonic()
+    try:
+        api.SetImage(image)
+        if dpi:
+            api.SetSourceResolution(int(round(dpi)))
+        ok = api.Recognize(timeout=max(1, int(timeout * 1000)))
+    except RuntimeError as exc:
+        raise OcrError(_FAILED_MESSAGE, code="ocr_failed", detail=str(exc)[:300]) from None
+    if not ok:
+        api.Clear()
+        if time.monotonic() - started >= timeout * 0.9:
+            raise OcrError(_TIMEOUT_MESSAGE, code="ocr_timeout", detail=f"stopped after {timeout:.0f} s")
+        raise OcrError(_FAILED_MESSAGE, code="ocr_failed", detail="Recognize() returned false")
+    words: list[OcrWord] = []
+    lines: list[list[str]] = []
+    word_level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
+    it = api.GetIterator()
+    new_line = True
+    for r in tesserocr.iterate_level(it, word_level) if it is not None else ():
+        if r.IsAtBeginningOf(line_level):
+            new_line = True
+        try:
+            text = normalize_text(r.GetUTF8Text(word_level) or "")
+        except RuntimeError:  # "No text returned": an empty page
+            continue
+        conf = r.Confidence(word_level)
+        box = r.BoundingBox(word_level)
+        if not text or conf < 0 or box is None:
+            continue
+        if new_line:
+            lines.append([])
+            new_line = False
+        lines[-1].append(text)
+        words.append(
+            OcrWord(
+                text=text,
+                box=tuple(int(v) for v in box),
+                confidence=max(0.0, min(1.0, conf / 100.0)),
+                line=len(lines) - 1,
+            )
+        )
+    api.Clear()
+    return Recognition(words=words, lines=[" ".join(line) for line in lines])
+
+
+# --- pytesseract: the `tesseract` program, one child process per call ---------------------------
 
 
 def _run(fn, *args, **kwargs):
@@ -119,32 +274,25 @@ def _run(fn, *args, **kwargs):
         raise MissingDependencyError(
             f"Chưa cài Tesseract OCR. Cài bằng: {INSTALL_ADVICE}", code="tesseract_missing"
         ) from None
-    except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
+    except RuntimeError as exc:  # pytesseract kills the child and raises RuntimeError on its timeout
         if "timeout" in str(exc).lower():
-            raise OcrError(
-                "Nhận dạng chữ trên trang này quá lâu và đã bị dừng: hãy kiểm tra ảnh quét rồi thử lại.",
-                code="ocr_timeout",
-            ) from None
+            raise OcrError(_TIMEOUT_MESSAGE, code="ocr_timeout") from None
         raise
 
 
-def recognize(image: Image.Image, *, lang: str = "vie", psm: int = 3, timeout: float = 120) -> Recognition:
-    """Recognise one page: every word with its box and confidence (0..1), and the text lines."""
+def _recognize_pytesseract(image: Image.Image, lang: str, psm: int, timeout: float, dpi: float | None):
+    config = f"--psm {psm}" + (f" --dpi {int(round(dpi))}" if dpi else "")
     try:
         data = _run(
             pytesseract.image_to_data,
             image,
             lang=lang,
-            config=f"--psm {psm}",
+            config=config,
             output_type=pytesseract.Output.DICT,
             timeout=timeout,
         )
     except pytesseract.TesseractError as exc:
-        raise OcrError(
-            "Tesseract không nhận dạng được trang này: hãy kiểm tra ảnh quét rồi thử lại.",
-            code="ocr_failed",
-            detail=str(exc)[:300],
-        ) from None
+        raise OcrError(_FAILED_MESSAGE, code="ocr_failed", detail=str(exc)[:300]) from None
     words: list[OcrWord] = []
     lines: list[list[str]] = []
     line_keys: dict[tuple[int, int, int, int], int] = {}
@@ -171,8 +319,40 @@ def recognize(image: Image.Image, *, lang: str = "vie", psm: int = 3, timeout: f
     return Recognition(words=words, lines=[" ".join(line) for line in lines])
 
 
+# --- the interface the pipeline uses ---------------------------------------------------------------
+
+
+def recognize(
+    image: Image.Image,
+    *,
+    lang: str = "vie",
+    psm: int = 3,
+    timeout: float = 120,
+    dpi: float | None = None,
+) -> Recognition:
+    """Recognise one image: every word with its box and confidence (0..1), and the text lines."""
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    if engine() == "tesserocr":
+        return _recognize_tesserocr(image, lang, psm, timeout, dpi)
+    return _recognize_pytesseract(image, lang, psm, timeout, dpi)
+
+
 def detect_orientation(image: Image.Image, *, timeout: float = 60) -> Orientation | None:
     """Tesseract's orientation guess, or None when the page has too little text to tell."""
+    if engine() == "tesserocr":
+        api = _api("osd", int(tesserocr.PSM.OSD_ONLY))
+        try:
+            api.SetImage(image)
+            found = api.DetectOrientationScript()
+        except RuntimeError:
+            return None
+        finally:
+            api.Clear()
+        if not found:
+            return None
+        # tesserocr gives the clockwise turn the scan shows; the contract counts counter-clockwise.
+        return Orientation((360 - int(found["orient_deg"])) % 360, float(found["orient_conf"]))
     try:
         osd = _run(pytesseract.image_to_osd, image, config="--psm 0", timeout=timeout)
     except pytesseract.TesseractError:
@@ -184,16 +364,20 @@ def detect_orientation(image: Image.Image, *, timeout: float = 60) -> Orientatio
     return Orientation(int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0)
 
 
-def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120):
+def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FORM_PSM):
     """The OCR stage: recognise a prepared page and give the word boxes in upright-image pixels.
 
-    Recognition runs on the deskewed image; each box is moved back by its centre through the
-    inverse tilt, keeping its size, so boxes sit on the scan the PDF shows.
+    Recognition runs on the deskewed image (`--psm 6` by default: on form pages full of dotted
+    leaders the automatic layout analysis, `--psm 3`, throws whole form bodies away as noise);
+    each box is moved back by its centre through the inverse tilt (and scale), keeping its shape,
+    so boxes sit on the scan the PDF shows.
     """
     from .types import OcrPage  # local: types imports schemas only, this keeps the wrapper light
 
-    rec = recognize(prepared.ocr_image, lang=lang, timeout=timeout)
     m = prepared.ocr_to_upright
+    scale = float(abs(m[0][0] * m[1][1] - m[0][1] * m[1][0])) ** 0.5 or 1.0
+    dpi = prepared.page.dpi / scale if prepared.page.dpi else None
+    rec = recognize(prepared.ocr_image, lang=lang, timeout=timeout, psm=psm, dpi=dpi)
     width, height = prepared.upright.size
     words = []
     for w in rec.words:
@@ -201,7 +385,7 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120):
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         ux = m[0][0] * cx + m[0][1] * cy + m[0][2]
         uy = m[1][0] * cx + m[1][1] * cy + m[1][2]
-        hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
+        hw, hh = (x1 - x0) * scale / 2, (y1 - y0) * scale / 2
         box = (
             max(0, round(ux - hw)),
             max(0, round(uy - hh)),

@@ -28,9 +28,10 @@ from .classify import classify_page, form_version
 from .errors import InputError, MissingDependencyError, OcrError, SohoaError
 from .extract import extract_fields
 from .ingest import InputSource, open_input
-from .ocr import ocr_page
+from .ocr import check_tesseract
+from .ocr import settings as ocr_settings
+from .parallel import read_page, shared_pool
 from .pdf import PdfPage, TextWord, write_pdf
-from .preprocess import prepare
 from .split import split_pages
 from .types import OcrPage, PageFailure
 
@@ -43,6 +44,8 @@ class ProcessOptions:
     lang: str = "vie"
     ocr_timeout: float = 180.0
     jpeg_quality: int = 85
+    #: Worker processes reading pages: None all cores, 0 none (pages read in this process).
+    workers: int | None = None
 
 
 @dataclass
@@ -119,44 +122,42 @@ def _run_pages(source: InputSource, out_dir: Path, options: ProcessOptions, on_p
     words_pages: list[WordsPage] = []
     top_error: ErrorInfo | None = None
     try:
-        for item in source.pages():
+        for item, outcome in _read_pages(source.pages(), options):
             if isinstance(item, PageFailure):
                 page_results[item.index] = PageResult(
                     index=item.index, status=PageStatus.failed, error=item.error
                 )
                 logger.warning("page_failed", page=item.index, code=item.error.code)
+            elif isinstance(outcome, MissingDependencyError):
+                raise outcome
+            elif isinstance(outcome, SohoaError):
+                page_results[item.index] = PageResult(
+                    index=item.index, status=PageStatus.failed, dpi=round(item.dpi), error=outcome.info()
+                )
+                logger.warning("page_failed", page=item.index, code=outcome.code, detail=outcome.detail)
             else:
-                try:
-                    prepared = prepare(item)
-                    ocr = ocr_page(prepared, lang=options.lang, timeout=options.ocr_timeout)
-                except MissingDependencyError:
-                    raise
-                except (OcrError, InputError) as exc:
-                    page_results[item.index] = PageResult(
-                        index=item.index, status=PageStatus.failed, dpi=round(item.dpi), error=exc.info()
-                    )
-                    logger.warning("page_failed", page=item.index, code=exc.code)
-                else:
-                    ocr_pages[item.index] = ocr
-                    logger.info(
-                        "page_prepared",
-                        page=item.index,
-                        rotation=prepared.rotation,
-                        orientation_confidence=round(prepared.orientation_confidence, 2),
-                        skew_deg=prepared.skew_deg,
+                ocr = outcome
+                prepared = ocr.prepared
+                ocr_pages[item.index] = ocr
+                logger.info(
+                    "page_prepared",
+                    page=item.index,
+                    rotation=prepared.rotation,
+                    orientation_confidence=round(prepared.orientation_confidence, 2),
+                    skew_deg=prepared.skew_deg,
+                    dpi=round(item.dpi),
+                    words=len(ocr.words),
+                )
+                words_pages.append(
+                    WordsPage(
+                        index=item.index,
+                        width=prepared.upright.width,
+                        height=prepared.upright.height,
                         dpi=round(item.dpi),
-                        words=len(ocr.words),
+                        skew_deg=prepared.skew_deg,
+                        words=ocr.words,
                     )
-                    words_pages.append(
-                        WordsPage(
-                            index=item.index,
-                            width=prepared.upright.width,
-                            height=prepared.upright.height,
-                            dpi=round(item.dpi),
-                            skew_deg=prepared.skew_deg,
-                            words=ocr.words,
-                        )
-                    )
+                )
             if on_page:
                 on_page(1)
     except InputError as exc:
@@ -216,7 +217,28 @@ def _run_pages(source: InputSource, out_dir: Path, options: ProcessOptions, on_p
         )
     ordered = [page_results[i] for i in sorted(page_results)]
     result = ProcessResult(source=str(source.path), documents=documents, pages=ordered, error=top_error)
+    words_pages.sort(key=lambda p: p.index)
     return result, WordsFile(source=str(source.path), pages=words_pages)
+
+
+def _read_pages(items, options: ProcessOptions):
+    """(item, OcrPage | SohoaError | None) for every page: in worker processes on all cores, or
+    in this process when `options.workers == 0`. Pages finish out of order."""
+    if options.workers == 0:
+        for item in items:
+            if isinstance(item, PageFailure):
+                yield item, None
+                continue
+            try:
+                yield item, read_page(item, lang=options.lang, timeout=options.ocr_timeout)
+            except (OcrError, InputError, MissingDependencyError) as exc:
+                yield item, exc
+        return
+    check_tesseract(tuple(dict.fromkeys([*options.lang.split("+"), "osd"])))  # fail fast, not per page
+    cmd, engine = ocr_settings()
+    yield from shared_pool(options.workers, cmd, engine).run(
+        items, lang=options.lang, timeout=options.ocr_timeout
+    )
 
 
 def _pdf_page(page: OcrPage) -> PdfPage:
@@ -259,4 +281,13 @@ def _write_json(path: Path, data) -> None:
     tmp.replace(path)
 
 
-__all__ = ["InputOutcome", "ProcessOptions", "SohoaError", "is_done", "output_dir_for", "process_input"]
+__all__ = [
+    "InputOutcome",
+    "ProcessOptions",
+    "SohoaError",
+    "is_done",
+    "output_dir_for",
+    "process_input",
+    "result_json",
+    "write_document_pdf",
+]

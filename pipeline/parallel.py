@@ -1,0 +1,270 @@
+"""Pages in parallel: `read_page` (prepare + OCR of one page) run in worker processes, one per core.
+
+Each worker is a separate process with one Tesseract thread (`OMP_THREAD_LIMIT=1`, OpenCV single
+threaded), so N cores read N pages at once without oversubscription; the models stay loaded in the
+worker between pages and inputs. The page image is decoded once, by the reader in the parent, and
+sent to a worker as raw pixels; the worker sends back the words and geometry and the grey OCR image
+(later stages re-read crops of it), and the parent turns its own copy of the scan upright, so no
+image is decoded or encoded twice. At most one page per worker is in flight, so memory is bounded
+by the number of workers, not the length of the input.
+
+A worker that runs past the page's hard limit (a recognition that ignores its own timeout) is
+killed and replaced; its page fails with `ocr_timeout` and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+
+from PIL import Image
+
+from .errors import InputError, MissingDependencyError, OcrError, SohoaError
+from .ocr import ocr_page, set_engine, set_tesseract_cmd
+from .preprocess import prepare, turn_upright
+from .types import OcrPage, Page, PageFailure, PreparedPage
+
+_ERRORS = {cls.__name__: cls for cls in (SohoaError, InputError, OcrError, MissingDependencyError)}
+
+
+def read_page(page: Page, *, lang: str = "vie", timeout: float = 180.0) -> OcrPage:
+    """One page through both page stages in this process: Page → PreparedPage → OcrPage."""
+    prepared = prepare(page, timeout=timeout)
+    return ocr_page(prepared, lang=lang, timeout=timeout)
+
+
+def hard_limit(timeout: float) -> float:
+    """Seconds after which a worker still on one page is killed (its own timeouts come first)."""
+    return 3 * timeout + 10
+
+
+@dataclass(frozen=True)
+class _Task:
+    page_index: int
+    mode: str
+    size: tuple[int, int]
+    pixels: bytes
+    dpi: float
+    dpi_known: bool
+    lang: str
+    timeout: float
+
+
+def _worker(conn: Connection, tesseract_cmd: str | None, engine: str, fn: Callable) -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:  # pragma: no cover
+        pass
+    set_tesseract_cmd(tesseract_cmd)
+    set_engine(engine)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        page = Page(
+            task.page_index, Image.frombytes(task.mode, task.size, task.pixels), task.dpi, task.dpi_known
+        )
+        try:
+            ocr = fn(page, lang=task.lang, timeout=task.timeout)
+            p = ocr.prepared
+            reply = (
+                "ok",
+                {
+                    "rotation": p.rotation,
+                    "skew_deg": p.skew_deg,
+                    "ocr_image": (p.ocr_image.mode, p.ocr_image.size, p.ocr_image.tobytes()),
+                    "ocr_to_upright": p.ocr_to_upright,
+                    "orientation_confidence": p.orientation_confidence,
+                    "ink_ratio": p.ink_ratio,
+                    "warnings": p.warnings,
+                    "words": ocr.words,
+                    "lines": ocr.lines,
+                },
+            )
+        except SohoaError as exc:
+            reply = ("error", (type(exc).__name__, exc.message, exc.code, exc.detail))
+        except Exception as exc:  # noqa: BLE001 - a bug on one page must not stop the batch
+            reply = ("error", ("OcrError", _CRASH_MESSAGE, "page_crashed", traceback.format_exc()[-2000:]))
+            del exc
+        conn.send(reply)
+
+
+_CRASH_MESSAGE = "Không xử lý được trang này do lỗi chương trình: hãy báo cho quản trị viên kèm tệp quét."
+
+
+def _rebuild(page: Page, data: dict) -> OcrPage:
+    mode, size, pixels = data["ocr_image"]
+    prepared = PreparedPage(
+        page=page,
+        upright=turn_upright(page.image, data["rotation"]),
+        rotation=data["rotation"],
+        skew_deg=data["skew_deg"],
+        ocr_image=Image.frombytes(mode, size, pixels),
+        ocr_to_upright=data["ocr_to_upright"],
+        orientation_confidence=data["orientation_confidence"],
+        ink_ratio=data["ink_ratio"],
+        warnings=data["warnings"],
+    )
+    return OcrPage(prepared=prepared, words=data["words"], lines=data["lines"])
+
+
+def _error(name: str, message: str, code: str, detail: str | None) -> SohoaError:
+    return _ERRORS.get(name, OcrError)(message, code=code, detail=detail)
+
+
+class _Slot:
+    """One worker process and the page it is reading."""
+
+    def __init__(self, ctx, tesseract_cmd: str | None, engine: str, fn: Callable):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker, args=(child, tesseract_cmd, engine, fn), daemon=True)
+        self.process.start()
+        child.close()
+        self.page: Page | None = None
+        self.started = 0.0
+        self.limit = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class PagePool:
+    """Worker processes that read pages; reused across inputs until `close`."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        tesseract_cmd: str | None = None,
+        engine: str = "auto",
+        fn: Callable = read_page,
+        kill_after: float | None = None,
+    ):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._args = (tesseract_cmd, engine, fn)
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._slots: list[_Slot] = []
+        self._kill_after = kill_after  # None: `hard_limit(timeout)`
+
+    def _slot(self) -> _Slot:
+        return _Slot(self._ctx, *self._args)
+
+    def run(
+        self, items: Iterable[Page | PageFailure], *, lang: str = "vie", timeout: float = 180.0
+    ) -> Iterator[tuple[Page | PageFailure, OcrPage | SohoaError | None]]:
+        """Read every page; yields (item, result) as pages finish (not in input order). A
+        `PageFailure` passes through with None. Reading the input stops while every worker is busy."""
+        while len(self._slots) < self.workers:
+            self._slots.append(self._slot())
+        try:
+            yield from self._run(iter(items), lang, timeout)
+        finally:  # abandoned part way: workers still on a page are replaced, not left busy
+            for slot in [s for s in self._slots if s.page is not None]:
+                self._replace(slot, kill=True)
+
+    def _run(self, source, lang: str, timeout: float):
+        exhausted = False
+        while True:
+            idle = [s for s in self._slots if s.page is None]
+            while idle and not exhausted:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                if isinstance(item, PageFailure):
+                    yield item, None
+                    continue
+                slot = idle.pop()
+                image = item.image
+                slot.conn.send(
+                    _Task(
+                        item.index,
+                        image.mode,
+                        image.size,
+                        image.tobytes(),
+                        item.dpi,
+                        item.dpi_known,
+                        lang,
+                        timeout,
+                    )
+                )
+                slot.page, slot.started = item, time.monotonic()
+                slot.limit = self._kill_after or hard_limit(timeout)
+            busy = [s for s in self._slots if s.page is not None]
+            if not busy:
+                return
+            now = time.monotonic()
+            wait_for = max(0.05, min(s.started + s.limit - now for s in busy))
+            ready = wait([s.conn for s in busy], timeout=wait_for)
+            for slot in busy:
+                page = slot.page
+                if slot.conn in ready:
+                    try:
+                        kind, data = slot.conn.recv()
+                    except (EOFError, OSError):  # the worker died (out of memory, a crash in C)
+                        self._replace(slot, kill=True)
+                        yield page, OcrError(_CRASH_MESSAGE, code="page_crashed", detail="worker died")
+                        continue
+                    slot.page = None
+                    yield page, (_rebuild(page, data) if kind == "ok" else _error(*data))
+                elif time.monotonic() - slot.started > slot.limit:
+                    self._replace(slot, kill=True)
+                    yield (
+                        page,
+                        OcrError(
+                            "Nhận dạng chữ trên trang này quá lâu và đã bị dừng: hãy kiểm tra ảnh quét rồi thử lại.",
+                            code="ocr_timeout",
+                            detail=f"worker killed after {slot.limit:.0f} s",
+                        ),
+                    )
+
+    def _replace(self, slot: _Slot, kill: bool) -> None:
+        slot.stop(kill=kill)
+        self._slots[self._slots.index(slot)] = self._slot()
+
+    def close(self) -> None:
+        for slot in self._slots:
+            slot.stop(kill=slot.page is not None)
+        self._slots = []
+
+
+_shared: dict[tuple, PagePool] = {}
+
+
+def shared_pool(workers: int | None, tesseract_cmd: str | None, engine: str) -> PagePool:
+    """One pool per settings for the life of the process (workers keep their models loaded)."""
+    key = (workers, tesseract_cmd, engine)
+    pool = _shared.get(key)
+    if pool is None:
+        pool = _shared[key] = PagePool(workers, tesseract_cmd=tesseract_cmd, engine=engine)
+    return pool
+
+
+@atexit.register
+def close_pools() -> None:
+    for pool in _shared.values():
+        pool.close()
+    _shared.clear()

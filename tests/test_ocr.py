@@ -1,0 +1,115 @@
+"""The Tesseract wrapper and the page workers: both engines, odd image formats, Tesseract missing,
+a recognition that times out and a worker that hangs (the batch goes on).
+
+Pages are drawn by tests/drawn.py; the 16-bit TIFF and CMYK JPEG are written here with Pillow.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+from sohoa.pipeline import ocr
+from sohoa.pipeline.errors import MissingDependencyError, OcrError
+from sohoa.pipeline.ingest import open_input
+from sohoa.pipeline.parallel import PagePool, read_page
+from sohoa.pipeline.process import ProcessOptions, process_input
+from sohoa.pipeline.types import Page
+
+from .drawn import birth_certificate
+
+
+@pytest.fixture(autouse=True)
+def _restore_settings():
+    cmd, engine = ocr.settings()
+    yield
+    ocr.set_tesseract_cmd(cmd)
+    ocr.set_engine(engine)
+
+
+@pytest.mark.parametrize("engine", ["tesserocr", "pytesseract"])
+def test_both_engines_read_words_with_boxes(engine):
+    ocr.set_engine(engine)
+    assert ocr.engine() == engine
+    rec = ocr.recognize(birth_certificate().crop((0, 250, 1654, 450)).convert("L"), psm=6)
+    assert "GIẤY KHAI SINH" in "\n".join(rec.lines)
+    (khai,) = [w for w in rec.words if w.text == "KHAI"]
+    assert 700 < khai.box[0] < 1000 and 40 < khai.box[1] < 110 and khai.confidence > 0.8
+
+
+def test_version_check():
+    info = ocr.check_tesseract()
+    assert info.version >= ocr.MIN_VERSION and info.tessdata
+    assert ocr.tesserocr_version() >= ocr.MIN_VERSION
+
+
+def test_sixteen_bit_tiff_turned(tmp_path):
+    grey = np.asarray(birth_certificate(mode="L").rotate(90, expand=True), dtype=np.uint16) * 257
+    Image.fromarray(grey).save(tmp_path / "page.tif", dpi=(200, 200))  # mode I;16
+    assert Image.open(tmp_path / "page.tif").mode.startswith("I;16")
+    page = next(open_input(tmp_path / "page.tif").pages())
+    result = read_page(page)
+    assert result.prepared.rotation == 90 and "GIẤY KHAI SINH" in result.text
+
+
+def test_cmyk_jpeg(tmp_path):
+    birth_certificate().convert("CMYK").save(tmp_path / "page.jpg", dpi=(200, 200), quality=90)
+    assert Image.open(tmp_path / "page.jpg").mode == "CMYK"
+    result = read_page(next(open_input(tmp_path / "page.jpg").pages()))
+    assert result.prepared.rotation == 0 and "GIẤY KHAI SINH" in result.text
+    assert result.prepared.upright.mode == "RGB"
+
+
+def test_tesseract_missing_is_a_clear_error(tmp_path):
+    ocr.set_tesseract_cmd(str(tmp_path / "no-tesseract"))
+    with pytest.raises(MissingDependencyError) as caught:
+        ocr.recognize(Image.new("L", (100, 40), 255))
+    assert caught.value.code == "tesseract_missing" and caught.value.exit_code == 3
+    assert "apt-get install tesseract-ocr" in caught.value.message
+    birth_certificate().save(tmp_path / "p.png", dpi=(200, 200))
+    with pytest.raises(MissingDependencyError):
+        process_input(tmp_path / "p.png", tmp_path / "out", ProcessOptions(workers=1))
+
+
+@pytest.mark.parametrize("engine", ["tesserocr", "pytesseract"])
+def test_recognition_timeout_stops_the_page(engine):
+    ocr.set_engine(engine)
+    image = birth_certificate(dpi=300).convert("L")
+    started = time.monotonic()
+    with pytest.raises(OcrError) as caught:
+        ocr.recognize(image, psm=6, timeout=0.05)
+    assert caught.value.code == "ocr_timeout" and "quá lâu" in caught.value.message
+    assert time.monotonic() - started < 5
+
+
+def test_timeouts_fail_pages_and_the_batch_goes_on(tmp_path):
+    page = birth_certificate()
+    page.save(tmp_path / "stack.tif", save_all=True, append_images=[page], dpi=(200, 200))
+    outcome = process_input(
+        tmp_path / "stack.tif", tmp_path / "out", ProcessOptions(ocr_timeout=0.01, workers=2)
+    )
+    assert [(p.status, p.error.code) for p in outcome.result.pages] == [("failed", "ocr_timeout")] * 2
+    assert (tmp_path / "out" / "stack" / "result.json").exists()
+
+
+def hang_on_second_page(page: Page, *, lang: str, timeout: float):
+    """A page reader that never returns on page 2 (as a stuck recognition in C would)."""
+    if page.index == 2:
+        time.sleep(3600)
+    return read_page(page, lang=lang, timeout=timeout)
+
+
+def test_stuck_worker_is_killed_and_the_others_finish():
+    pool = PagePool(2, fn=hang_on_second_page, kill_after=8)
+    pages = [Page(i, birth_certificate(), 200) for i in (1, 2, 3)]
+    try:
+        results = {item.index: result for item, result in pool.run(pages)}
+        again = list(pool.run([Page(4, birth_certificate(), 200)]))  # the replaced worker works
+    finally:
+        pool.close()
+    assert isinstance(results[2], OcrError) and results[2].code == "ocr_timeout"
+    assert "GIẤY KHAI SINH" in results[1].text and "GIẤY KHAI SINH" in results[3].text
+    assert results[1].prepared.upright.size == (1654, 2339)
+    assert "GIẤY KHAI SINH" in again[0][1].text
