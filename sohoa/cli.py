@@ -262,28 +262,18 @@ def schema(
     out.print(f"Đã ghi {len(models)} lược đồ JSON vào {out_dir}")
 
 
-from .cli_dossier import dossier as _dossier  # noqa: E402 - registers `sohoa dossier`
+# Commands that live in their own modules, one per area (each loads its heavy libraries lazily).
+from .cli_dossier import dossier  # noqa: E402
+from .cli_queue import register as register_queue_commands  # noqa: E402
+from .cli_separator import separator  # noqa: E402
+from .cli_sign import sign, sign_specimens, verify  # noqa: E402
 
-app.command(name="dossier")(_dossier)
-
-# The batch commands (db upgrade, worker, submit, status, retry, watch) live in their own module.
-from .cli_queue import register as _register_queue_commands  # noqa: E402
-
-_register_queue_commands(app)
-
-from .cli_sign import sign as _sign  # noqa: E402 - registers `sohoa sign` and `sohoa verify`
-from .cli_sign import verify as _verify  # noqa: E402
-
-app.command(name="sign")(_sign)
-app.command(name="verify")(_verify)
-
-from .cli_sign import sign_specimens as _sign_specimens  # noqa: E402
-
-app.command(name="sign-specimens")(_sign_specimens)
-
-from .cli_separator import separator as _separator  # noqa: E402 - registers `sohoa separator`
-
-app.command(name="separator")(_separator)
+app.command()(dossier)
+app.command()(sign)
+app.command()(verify)
+app.command(name="sign-specimens")(sign_specimens)
+app.command()(separator)
+register_queue_commands(app)  # db upgrade, worker, submit, status, retry, watch
 
 
 def main() -> None:
