@@ -66,7 +66,11 @@ class InputSource:
                 continue
             for frame in frames:
                 index += 1
-                yield PageFailure(index, frame.error) if isinstance(frame, PageFailure) else _page(index, *frame)
+                yield (
+                    PageFailure(index, frame.error)
+                    if isinstance(frame, PageFailure)
+                    else _page(index, *frame)
+                )
 
     def _image_files(self) -> list[Path]:
         if self.kind == "image":
