@@ -45,6 +45,7 @@ def _settings():
 
 
 def _runtime(settings, *, need_ocr: bool = False):
+    from sohoa.store.storage import StorageConfigError
     from sohoa.workers.broker import BrokerConfigError
     from sohoa.workers.runtime import DatabaseNotReady, Runtime
 
@@ -69,6 +70,9 @@ def _runtime(settings, *, need_ocr: bool = False):
     except BrokerConfigError as exc:
         err.print(f"[red]SOHOA_BROKER_URL không dùng được:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
+    except StorageConfigError as exc:
+        err.print(f"[red]SOHOA_STORAGE_DIR không dùng được:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _stop_event() -> threading.Event:
@@ -82,11 +86,11 @@ def _stop_event() -> threading.Event:
     return stop
 
 
-def _worker_options(ocr_threads: int, threads: int, queues: str | None):
+def _worker_options(ocr_threads: int, threads: int, queues: str | None, **more):
     from sohoa.workers.runtime import WorkerOptions
 
     chosen = frozenset(q.strip() for q in queues.split(",") if q.strip()) if queues else None
-    return WorkerOptions(ocr_threads=ocr_threads, assemble_threads=threads, queues=chosen)
+    return WorkerOptions(ocr_threads=ocr_threads, assemble_threads=threads, queues=chosen, **more)
 
 
 OcrThreads = Annotated[
@@ -117,17 +121,69 @@ def worker(
     queues: Annotated[
         str | None,
         typer.Option(
-            "--queues", help="Comma-separated queues to consume (ocr, assemble, sign); default all."
+            "--queues",
+            help="Comma-separated queues to consume: ocr, assemble, sign, and sign.<keystore> for a key "
+            "store only this machine reaches (one signature at a time); default ocr,assemble,sign.",
         ),
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port",
+            envvar="SOHOA_METRICS_PORT",
+            min=0,
+            max=65535,
+            help="Serve /health and /metrics (Prometheus) on this port; default: off.",
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str,
+        typer.Option(
+            "--metrics-host",
+            envvar="SOHOA_METRICS_HOST",
+            help="Address for /health and /metrics (0.0.0.0 inside a container).",
+        ),
+    ] = "127.0.0.1",
+    shutdown_seconds: Annotated[
+        float,
+        typer.Option(
+            "--shutdown-seconds",
+            min=0.0,
+            help="On Ctrl+C or SIGTERM, how long the pages being processed may take to finish "
+            "(unfinished ones go back to the queue).",
+        ),
+    ] = 60.0,
+    stall_seconds: Annotated[
+        float,
+        typer.Option(
+            "--stall-seconds",
+            min=0.0,
+            help="With a broker: re-send unfinished work when nothing progressed while this worker "
+            "was idle this long, twice (lost messages); 0: only on start.",
+        ),
+    ] = 60.0,
 ) -> None:
     """Run the workers until stopped (Ctrl+C or SIGTERM). On start they re-queue every unfinished
     step the database records; embedded, they also pick up batches submitted by `sohoa submit`."""
     settings = _settings()
-    runtime = _runtime(settings, need_ocr=True)
+    need_ocr = queues is None or "ocr" in {q.strip() for q in queues.split(",")}
+    runtime = _runtime(settings, need_ocr=need_ocr)
     stop = _stop_event()
+    options = _worker_options(
+        ocr_threads,
+        threads,
+        queues,
+        metrics_port=metrics_port,
+        metrics_host=metrics_host,
+        shutdown_seconds=shutdown_seconds,
+        stall_seconds=stall_seconds,
+    )
     err.print("Worker đang chạy. Dừng bằng Ctrl+C.")
-    runtime.serve(stop, _worker_options(ocr_threads, threads, queues))
+    try:
+        runtime.serve(stop, options)
+    except ValueError as exc:  # a bad sign.<keystore> queue name
+        err.print(f"[red]--queues không dùng được:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
     err.print("Đã dừng worker.")
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .models import (
@@ -238,8 +239,17 @@ def add_page(
         error_code=error.code if error else None,
         error_message=error.message if error else None,
     )
-    session.add(page)
-    session.flush()
+    try:
+        # Two readers of the same input (a re-sent message, the reconciler) may insert the same page
+        # at once: the loser's insert fails on the unique key; it then returns the winner's row.
+        with session.begin_nested():
+            session.add(page)
+            session.flush()
+    except IntegrityError:
+        existing = session.execute(
+            select(Page.id, Page.state).where(Page.input_id == input_id, Page.index == index)
+        ).one()
+        return existing[0], existing[1]
     if state == PageState.pending:
         session.execute(
             update(Input).where(Input.id == input_id).values(pages_pending=Input.pages_pending + 1)

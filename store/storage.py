@@ -16,19 +16,24 @@ Layout (the one place that knows it):
     inputs/<input-id>/result.json, words.json   as `sohoa process` writes them
     signed/<request-id>.pdf                 a signed PDF
 
-Only local folders (a disk or a network mount) for now; `Storage` is the interface a shared
-object store would implement for several machines.
+Several machines share one storage through a network mount (NFS, SMB/CIFS) of the same folder on
+every worker, or an S3-compatible bucket mounted as a folder (docs/deploy.md). `StorageBackend` is
+the one interface the workers use; `Storage` implements it on a local or mounted folder, and
+`open_storage` picks the implementation from `SOHOA_STORAGE_DIR`. An object-store implementation
+(e.g. through boto3) would keep a local cache behind `path()` and upload in `writing()`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 _CHUNK = 1 << 20
 
@@ -75,8 +80,50 @@ def signed_pdf_key(request_id: int) -> str:
     return f"signed/{request_id}.pdf"
 
 
+class StorageBackend(Protocol):
+    """What the workers need from the storage shared by every machine: keys in, files out."""
+
+    def path(self, key: str) -> Path:
+        """A local path to read `key` from (an object store: a cached copy)."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def read_bytes(self, key: str) -> bytes: ...
+
+    def writing(self, key: str) -> AbstractContextManager[Path]:
+        """A temporary local path to write; stored under `key`, atomically, when the block succeeds."""
+        ...
+
+    def write_bytes(self, key: str, data: bytes) -> str: ...
+
+    def put_source(self, source: Path, sha256: str | None = None) -> tuple[str, str]: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def files(self, prefix: str = "") -> list[str]: ...
+
+
+class StorageConfigError(ValueError):
+    """SOHOA_STORAGE_DIR names a storage sohoa cannot open."""
+
+
+def open_storage(location: str | Path) -> StorageBackend:
+    """The storage at `location`: a folder (local disk or a network mount), or `file:///path`.
+    Object-store URLs (`s3://...`) are not built in: mount the bucket as a folder (docs/deploy.md)."""
+    text = str(location)  # a Path has folded "s3://b" into "s3:/b"
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]+):/+", text)
+    scheme = match.group(1).lower() if match else ""
+    if scheme in ("", "file"):
+        return Storage(Path("/" + text[match.end() :] if scheme else text))
+    raise StorageConfigError(
+        f"storage {scheme}:// is not built in: mount the bucket or share as a folder and set "
+        "SOHOA_STORAGE_DIR to that folder (see docs/deploy.md)"
+    )
+
+
 class Storage:
-    """A local storage directory with atomic writes."""
+    """A local storage directory (a disk or a network mount) with atomic writes."""
 
     def __init__(self, root: Path):
         self.root = Path(root)

@@ -8,10 +8,10 @@ import os
 import uuid
 
 import pytest
-from sohoa.store import db, state
+from sohoa.store import db, models, state
 from sohoa.store.models import Base, BatchState, InputState, PageState
 from sohoa.store.storage import Storage, sha256_file
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from .conftest import require_services
 
@@ -227,5 +227,46 @@ def test_fan_in_happens_once(database_url):
             assert st.documents["done"] == 2
             kinds = [e for (e,) in s.execute(text("SELECT kind FROM events WHERE entity = 'batch'"))]
             assert kinds.count("batch_done") == 1
+    finally:
+        engine.dispose()
+
+
+def test_the_same_page_added_by_two_readers_at_once(postgres_url):
+    """Two readers of one input insert the same page concurrently: the second waits on the unique
+    key, then gets the first one's row instead of failing the whole input (nothing twice)."""
+    import threading
+
+    db.upgrade(postgres_url)
+    engine, sessions = _session(postgres_url)
+    try:
+        with db.transaction(sessions) as s:
+            batch_id = state.create_batch(
+                s, "t", [state.SourceFile("scan", "sources/x/scan.pdf", "x", "scan.pdf")]
+            )
+            state.claim_submitted(s)
+            input_id = state.work_for_batch(s, batch_id)[0].entity_id
+        first = sessions()
+        first_id, _ = state.add_page(first, input_id, 1, image_key="k1", dpi=200)  # not committed yet
+        result = {}
+
+        def second_reader():
+            with db.transaction(sessions) as s:
+                result["page"] = state.add_page(s, input_id, 1, image_key="k1", dpi=200)
+
+        t = threading.Thread(target=second_reader)
+        t.start()
+        t.join(timeout=1.0)
+        assert t.is_alive(), "the second insert should wait for the first transaction"
+        first.commit()
+        first.close()
+        t.join(timeout=30)
+        assert result["page"][0] == first_id
+        with db.transaction(sessions) as s:
+            pages = state.pages_of_input(s, input_id)
+            assert len(pages) == 1
+            assert (
+                s.execute(select(models.Input.pages_pending).where(models.Input.id == input_id)).scalar_one()
+                == 1
+            )
     finally:
         engine.dispose()

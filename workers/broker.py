@@ -12,6 +12,7 @@ splitting, extraction, PDFs, finishing: short), `sign` (signatures never wait be
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
@@ -36,10 +37,37 @@ def sign_queue(keystore: str | None) -> str:
     return f"{QUEUE_SIGN}.{keystore}"
 
 
+#: Options sohoa reads from the broker URL's query string (and strips before the client sees it):
+#: `namespace` (Redis key prefix, default "sohoa") and `heartbeat_timeout` (Redis, milliseconds a
+#: dead worker's unacknowledged messages wait before another worker takes them back, default 60000).
+_SOHOA_PARAMS = ("namespace", "heartbeat_timeout")
+
+
+def split_url(url: str) -> tuple[str, dict[str, str]]:
+    """The broker URL without sohoa's own query parameters, and those parameters."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    ours = {k: v for k, v in query if k in _SOHOA_PARAMS}
+    rest = [(k, v) for k, v in query if k not in _SOHOA_PARAMS]
+    return urlunsplit(parts._replace(query=urlencode(rest))), ours
+
+
+def redact(url: str | None) -> str:
+    """The broker URL without its password, for logs and the health endpoint."""
+    if not url:
+        return "embedded"
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts._replace(query=""))
+
+
 def make_broker(url: str | None) -> dramatiq.Broker:
     if not url:
         return StubBroker()
     scheme = url.split(":", 1)[0].lower()
+    url, ours = split_url(url)
     if scheme in ("redis", "rediss"):
         try:
             from dramatiq.brokers.redis import RedisBroker
@@ -47,7 +75,11 @@ def make_broker(url: str | None) -> dramatiq.Broker:
             raise BrokerConfigError(
                 "the Redis broker needs the 'redis' package: pip install 'dramatiq[redis]'"
             ) from exc
-        return RedisBroker(url=url)
+        try:
+            heartbeat = int(ours.get("heartbeat_timeout", 60_000))
+        except ValueError as exc:
+            raise BrokerConfigError("heartbeat_timeout must be a number of milliseconds") from exc
+        return RedisBroker(url=url, namespace=ours.get("namespace") or "sohoa", heartbeat_timeout=heartbeat)
     if scheme in ("amqp", "amqps"):
         try:
             from dramatiq.brokers.rabbitmq import RabbitmqBroker
@@ -55,8 +87,40 @@ def make_broker(url: str | None) -> dramatiq.Broker:
             raise BrokerConfigError(
                 "the RabbitMQ broker needs the 'pika' package: pip install 'dramatiq[rabbitmq]'"
             ) from exc
-        return RabbitmqBroker(url=url)
+        # Publisher confirms: a message `submit` sent is on the broker before it says so.
+        return RabbitmqBroker(url=url, confirm_delivery=True)
     raise BrokerConfigError(f"unsupported broker URL scheme {scheme!r}: use redis:// or amqp://, or none")
+
+
+def ping(broker: dramatiq.Broker) -> None:
+    """Raise if the broker cannot be reached (the embedded one always can)."""
+    queue_depths(broker, set())
+
+
+def queue_depths(broker: dramatiq.Broker, queues: set[str]) -> dict[str, int]:
+    """Messages waiting per queue (Redis: the list length; RabbitMQ: a passive declare on a short
+    connection of our own, the broker's are per thread). Raises when the broker is unreachable."""
+    if is_embedded(broker):
+        return {queue: broker.queues[queue].qsize() for queue in sorted(queues) if queue in broker.queues}
+    client = getattr(broker, "client", None)
+    if client is not None:  # Redis
+        client.ping()
+        return {queue: int(client.llen(f"{broker.namespace}:{queue}")) for queue in sorted(queues)}
+    import pika
+
+    depths: dict[str, int] = {}
+    connection = pika.BlockingConnection(broker.parameters)
+    try:
+        for queue in sorted(queues):
+            channel = connection.channel()
+            try:
+                depths[queue] = channel.queue_declare(queue, passive=True).method.message_count
+                channel.close()
+            except pika.exceptions.ChannelClosedByBroker:  # not declared yet: nothing waits in it
+                depths[queue] = 0
+    finally:
+        connection.close()
+    return depths
 
 
 def is_embedded(broker: dramatiq.Broker) -> bool:

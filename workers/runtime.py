@@ -6,7 +6,15 @@ of record. `submit` records a batch as `submitted`; the process that runs the wo
 (`submitted` → `queued`, one conditional update, so two processes never both take it) and enqueues
 its work. On start, the reconciler re-enqueues every unfinished step of every `queued` batch: what
 a killed process took with it. With a real broker, `submit` claims and enqueues itself; the
-reconciler on a worker's start re-sends what a broker lost (duplicates are no-ops).
+reconciler on a worker's start re-sends what a broker lost (duplicates are no-ops), and a worker
+that has been idle while the database recorded no progress for `stall_seconds` twice in a row
+re-sends it too (a broker restarted without its messages, a worker killed mid-message).
+
+Scale-out (issue 14): OCR runs on its own threads with prefetch 1; each `sign.<keystore>` queue a
+worker is told to consume gets its own single-threaded Dramatiq worker (one signature at a time
+on that key store, no broker-specific rate limiter); `/health` and `/metrics` are served on a
+local port when asked (`workers.health`); stopping finishes the messages being handled within
+`shutdown_seconds` and hands the prefetched ones back to the broker.
 """
 
 from __future__ import annotations
@@ -22,15 +30,27 @@ import dramatiq
 import structlog
 from sohoa.pipeline.process import ProcessOptions
 from sohoa.store import db, state
+from sohoa.store.models import Document, Event, Input, Page
 from sohoa.store.state import SourceFile, Step
-from sohoa.store.storage import Storage
+from sohoa.store.storage import open_storage
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from sohoa.config import Settings
 
 from . import actors as actor_module
-from .broker import QUEUE_ASSEMBLE, QUEUE_OCR, QUEUE_SIGN, is_embedded, make_broker, sign_queue
+from .broker import (
+    QUEUE_ASSEMBLE,
+    QUEUE_OCR,
+    QUEUE_SIGN,
+    is_embedded,
+    make_broker,
+    queue_depths,
+    redact,
+    sign_queue,
+)
 from .context import Signer, WorkerContext, set_context
+from .health import HealthServer, Metrics
 
 log = structlog.get_logger(__name__)
 
@@ -55,6 +75,14 @@ class WorkerOptions:
     assemble_threads: int = 2  # threads for ingest, split, extraction, PDFs, finishing and signing
     queues: frozenset[str] | None = None  # None: every queue (ocr, assemble, sign)
     poll_seconds: float = 2.0  # embedded: how often to look for batches submitted by other processes
+    metrics_port: int | None = None  # serve /health and /metrics on this port (0: any free port)
+    metrics_host: str = "127.0.0.1"  # localhost only unless told otherwise (a container: 0.0.0.0)
+    shutdown_seconds: float = 60.0  # on stop, how long the messages being handled may take to finish
+    stall_seconds: float = 60.0  # broker: re-send unfinished work after this long idle without progress
+
+
+def is_keystore_queue(queue: str) -> bool:
+    return queue.startswith(QUEUE_SIGN + ".")
 
 
 class Runtime:
@@ -77,8 +105,10 @@ class Runtime:
                 self.engine.dispose()
                 raise DatabaseNotReady(settings.database_url)
         self.sessions = db.session_factory(self.engine)
-        self.storage = Storage(settings.storage_dir)
+        self.storage = open_storage(settings.storage_dir)
         self.broker = broker or make_broker(settings.broker_url)
+        self.metrics = Metrics()
+        self.broker.add_middleware(self.metrics)
         self.actors = actor_module.declare(self.broker, ocr_timeout=settings.ocr_timeout)
         self.options = ProcessOptions(
             lang=settings.ocr_lang, ocr_timeout=settings.ocr_timeout, jpeg_quality=settings.jpeg_quality
@@ -93,6 +123,9 @@ class Runtime:
         set_context(self.context)
         self._workers: list[dramatiq.Worker] = []
         self._lock = threading.Lock()
+        self._health: HealthServer | None = None
+        self._queues: set[str] = set()
+        self._shutdown_ms = 10_000
 
     @property
     def embedded(self) -> bool:
@@ -220,31 +253,121 @@ class Runtime:
     # --- running ------------------------------------------------------------------------------
 
     def start(self, options: WorkerOptions = WorkerOptions()) -> None:
-        """Reconcile, then start the worker threads (OCR with prefetch 1 on its own threads)."""
-        queues = options.queues or frozenset({QUEUE_OCR, QUEUE_ASSEMBLE, QUEUE_SIGN})
+        """Reconcile, then start the worker threads: OCR with prefetch 1 on its own threads, one
+        single-threaded worker per `sign.<keystore>` queue, the rest on shared threads."""
+        queues = set(options.queues or {QUEUE_OCR, QUEUE_ASSEMBLE, QUEUE_SIGN})
+        for queue in queues:
+            if is_keystore_queue(queue):
+                sign_queue(queue.split(".", 1)[1])  # a bad key store name fails here, not later
+            self.broker.declare_queue(queue)
+        self._queues = queues
+        self._shutdown_ms = int(options.shutdown_seconds * 1000)
         self.broker.emit_after("process_boot")
         if QUEUE_OCR in queues and options.ocr_threads > 0:
             ocr = dramatiq.Worker(self.broker, queues={QUEUE_OCR}, worker_threads=options.ocr_threads)
             ocr.queue_prefetch = 1
             self._workers.append(ocr)
-        rest = queues - {QUEUE_OCR}
+        for queue in sorted(q for q in queues if is_keystore_queue(q)):
+            keystore = queue.split(".", 1)[1]
+            if keystore not in (self.context.signers or {}):
+                log.warning("keystore_queue_without_signer", queue=queue)
+            # One thread, one message at a time: a token signs one document at a time.
+            signing = dramatiq.Worker(self.broker, queues={queue}, worker_threads=1)
+            signing.queue_prefetch = 1
+            self._workers.append(signing)
+        rest = {q for q in queues if q != QUEUE_OCR and not is_keystore_queue(q)}
         if rest:
             self._workers.append(
-                dramatiq.Worker(
-                    self.broker, queues=set(rest), worker_threads=max(1, options.assemble_threads)
-                )
+                dramatiq.Worker(self.broker, queues=rest, worker_threads=max(1, options.assemble_threads))
             )
         for worker in self._workers:
             worker.start()
+        if options.metrics_port is not None:
+            self._health = HealthServer(
+                self.metrics, self.health, self.gauges, host=options.metrics_host, port=options.metrics_port
+            )
+            self._health.start()
         self.reconcile()
+        log.info("workers_started", queues=sorted(queues), broker=redact(self.settings.broker_url))
 
-    def stop(self, timeout_ms: int = 10_000) -> None:
+    @property
+    def health_port(self) -> int | None:
+        return self._health.port if self._health else None
+
+    def stop(self, timeout_ms: int | None = None) -> None:
+        """Stop the workers: the messages being handled finish (within the shutdown time; after
+        that they are left unacknowledged, and the broker or the reconciler gives them back),
+        prefetched ones go back to the broker."""
         for worker in self._workers:
-            worker.stop(timeout=timeout_ms)
+            worker.stop(timeout=self._shutdown_ms if timeout_ms is None else timeout_ms)
         self._workers.clear()
+        if self._health:
+            self._health.stop()
+            self._health = None
         self.broker.close()
         self.engine.dispose()
         set_context(None)
+
+    # --- health -------------------------------------------------------------------------------
+
+    def health(self) -> tuple[bool, dict]:
+        """Whether the database and the broker answer, and which queues this process consumes."""
+        details: dict = {"queues": sorted(self._queues), "broker": redact(self.settings.broker_url)}
+        ok = True
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(select(1))
+            details["database"] = "ok"
+        except Exception as exc:  # health reports, never raises
+            details["database"] = type(exc).__name__
+            ok = False
+        try:
+            details["queue_depths"] = queue_depths(self.broker, self._queues)
+            details["broker_status"] = "ok"
+        except Exception as exc:
+            details["broker_status"] = type(exc).__name__
+            ok = False
+        details["workers"] = len(self._workers)
+        return ok, details
+
+    def gauges(self) -> list[str]:
+        """Prometheus gauges read at scrape time: queue depths, pages and documents per state."""
+        lines = ["# HELP sohoa_queue_depth Messages waiting in a queue.", "# TYPE sohoa_queue_depth gauge"]
+        try:
+            for queue, n in queue_depths(self.broker, self._queues).items():
+                lines.append(f'sohoa_queue_depth{{queue="{queue}"}} {n}')
+        except Exception:
+            lines.append("sohoa_broker_up 0")
+        else:
+            lines.append("sohoa_broker_up 1")
+        try:
+            with self.sessions() as s:
+                for name, model in (("pages", Page), ("documents", Document)):
+                    lines += [
+                        f"# HELP sohoa_{name} {name.capitalize()} in the state database by state.",
+                        f"# TYPE sohoa_{name} gauge",
+                    ]
+                    for st, n in s.execute(select(model.state, func.count()).group_by(model.state)).all():
+                        lines.append(f'sohoa_{name}{{state="{getattr(st, "value", st)}"}} {n}')
+        except Exception:
+            lines.append("sohoa_database_up 0")
+        else:
+            lines.append("sohoa_database_up 1")
+        return lines
+
+    def progress_marker(self) -> tuple:
+        """Something that changes whenever any worker anywhere makes progress (the last event and
+        the counts of pages, inputs and documents per state)."""
+        with self.sessions() as s:
+            marker: list = [s.execute(select(func.max(Event.id))).scalar()]
+            for model in (Page, Input, Document):
+                rows = s.execute(select(model.state, func.count()).group_by(model.state)).all()
+                marker.append(tuple(sorted((str(st), n) for st, n in rows)))
+        return tuple(marker)
+
+    def has_unfinished(self) -> bool:
+        with self.sessions() as s:
+            return bool(state.unfinished_batches(s) or state.pending_signatures(s))
 
     def wait(
         self,
@@ -270,10 +393,31 @@ class Runtime:
             time.sleep(poll_seconds)
 
     def serve(self, stop: threading.Event, options: WorkerOptions = WorkerOptions()) -> None:
-        """Run the workers until `stop` is set; embedded, pick up newly submitted batches."""
+        """Run the workers until `stop` is set; embedded, pick up newly submitted batches; with a
+        broker, re-send unfinished work when nothing anywhere progressed while this process was
+        idle for `stall_seconds`, twice in a row (the messages were lost)."""
         self.start(options)
+        marker, checked = None, time.monotonic()
         try:
             while not stop.wait(options.poll_seconds):
-                self.claim()
+                if self.embedded:
+                    self.claim()
+                    continue
+                if not options.stall_seconds or time.monotonic() - checked < options.stall_seconds:
+                    continue
+                checked = time.monotonic()
+                if self.metrics.idle_for() < options.stall_seconds:
+                    marker = None
+                    continue
+                try:
+                    now = self.progress_marker()
+                    if now == marker and self.has_unfinished():
+                        log.warning("stalled_reconcile", idle_seconds=round(self.metrics.idle_for()))
+                        self.reconcile()
+                        now = None
+                    marker = now
+                except Exception as exc:  # the database is down: try again next round
+                    log.warning("stall_check_failed", error=type(exc).__name__)
+                    marker = None
         finally:
             self.stop()
