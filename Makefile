@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
 	fonts-liberation2 fonts-dejavu-core fonts-noto-core fontconfig libnss3-tools \
-	libtesseract-dev libleptonica-dev pkg-config docker-compose
+	libtesseract-dev libleptonica-dev pkg-config docker-compose softhsm2 opensc
 DEMO_DIR := demo
 PYTEST_ARGS ?=
 

@@ -42,13 +42,41 @@ ROLE_DEFAULTS: dict[str, tuple[str | None, str, AppearanceKind]] = {
 
 
 class KeyStoreRef(StrictModel):
-    """Where the profile's key lives. PKCS#12 files now; PKCS#11 tokens and CSC services later."""
+    """Where the profile's key lives: a PKCS#12 file, a PKCS#11 token/HSM or a CSC remote service.
 
-    type: Literal["pkcs12"] = "pkcs12"
-    path: Path = Field(description="The PKCS#12 (.p12/.pfx) file; relative to the sohoa.toml folder")
-    passphrase_env: str | None = Field(
-        None, description="Environment variable holding the passphrase (default: ask for it)"
+    Secrets are never written here: each is read from the environment variable named (the command
+    line asks for it when the variable is not set; a worker cannot ask and refuses)."""
+
+    type: Literal["pkcs12", "pkcs11", "csc"] = "pkcs12"
+    path: Path | None = Field(
+        None, description="pkcs12: the .p12/.pfx file; relative to the sohoa.toml folder"
     )
+    passphrase_env: str | None = Field(
+        None, description="pkcs12: environment variable holding the passphrase (default: ask for it)"
+    )
+    module: Path | None = Field(
+        None, description="pkcs11: the token's PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so"
+    )
+    token_label: str | None = Field(None, description="pkcs11: label of the token")
+    key_label: str | None = Field(None, description="pkcs11: label of the private key")
+    key_id: str | None = Field(
+        None, description="pkcs11: CKA_ID of the private key, hex (instead of key_label)"
+    )
+    cert_label: str | None = Field(None, description="pkcs11: label of the certificate (default: key_label)")
+    pin_env: str | None = Field(None, description="pkcs11: environment variable holding the user PIN")
+    url: str | None = Field(None, description="csc: base URL of the CSC API v1 service (…/csc/v1 is added)")
+    credential_id: str | None = Field(None, description="csc: the credential (default: the only one listed)")
+    token_env: str | None = Field(None, description="csc: environment variable holding the bearer token")
+
+    @model_validator(mode="after")
+    def _needs(self) -> KeyStoreRef:
+        required = {"pkcs12": ("path",), "pkcs11": ("module", "token_label"), "csc": ("url",)}[self.type]
+        missing = [name for name in required if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"key store of type {self.type} needs {', '.join(missing)}")
+        if self.type == "pkcs11" and self.key_label is None and self.key_id is None:
+            raise ValueError("key store of type pkcs11 needs key_label or key_id")
+        return self
 
 
 class SignaturePosition(StrictModel):
@@ -110,7 +138,9 @@ class SignerProfile(StrictModel):
     font_size: float = Field(10.0, ge=5, le=24)
     position: SignaturePosition = Field(default_factory=SignaturePosition)
 
-    key_store: KeyStoreRef | None = Field(None, description="The key; `sohoa sign --p12` overrides it")
+    key_store: KeyStoreRef | None = Field(
+        None, description="The key (PKCS#12, PKCS#11 or CSC); `sohoa sign --p12` overrides it"
+    )
     level: LevelName | None = Field(None, description="Default PAdES level (`--level` overrides it)")
     tsa_url: str | None = Field(None, description="Default time-stamping authority (`--tsa` overrides it)")
 
@@ -164,5 +194,7 @@ class SignerProfile(StrictModel):
             if getattr(self, k) is not None
         }
         if self.key_store is not None:
-            update["key_store"] = self.key_store.model_copy(update={"path": fix(self.key_store.path)})
+            update["key_store"] = self.key_store.model_copy(
+                update={"path": fix(self.key_store.path), "module": fix(self.key_store.module)}
+            )
         return self.model_copy(update=update)

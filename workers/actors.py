@@ -417,7 +417,7 @@ def sign_document(request_id: int) -> None:
     if doc is None or doc.state != DocumentState.done or not doc.pdf_key:
         _fail_signature(request_id, NOT_READY)
         return
-    signer = ctx.signers.get(req.keystore)
+    signer = ctx.signer(req.keystore)
     if signer is None:
         _fail_signature(request_id, NO_SIGNER)
         return

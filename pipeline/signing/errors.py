@@ -93,3 +93,41 @@ class SignaturePositionError(SigningError):
     text layer, the named field does not exist, the agency's seal has no leader's signature to go on)."""
 
     code = "signature_position_not_found"
+
+
+class WrongPinError(KeyStoreError):
+    """A PKCS#11 token refused the user PIN."""
+
+    code = "wrong_pin"
+
+
+class KeyNotFoundError(KeyStoreError):
+    """The token, the key label/id or the remote credential named in the profile does not exist."""
+
+    code = "key_not_found"
+
+
+class SecretMissingError(KeyStoreError):
+    """No passphrase/PIN/token: the environment variable is not set and nobody can be asked."""
+
+    exit_code = 2
+    code = "secret_missing"
+
+
+class TokenSessionError(KeyStoreError):
+    """The PKCS#11 session broke (token removed, session closed, device error) while signing."""
+
+    code = "token_session"
+
+
+class RemoteSigningError(KeyStoreError):
+    """The remote signing service (CSC) could not be reached or answered with an error."""
+
+    code = "remote_signing_unavailable"
+
+
+class AuthorisationRefusedError(SigningError):
+    """The signer refused (or did not give) the authorisation for the batch (CSC credentials/authorize,
+    a leader declining on the phone)."""
+
+    code = "authorisation_refused"

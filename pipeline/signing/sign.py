@@ -443,6 +443,55 @@ class SigningSession:
         signature = await self.key.sign_raw(prepared.to_be_signed, prepared.md_algorithm)
         return await self.finish(prepared, signature), prepared
 
+    async def sign_batch(self, items: list[bytes]) -> list[tuple[bytes, PreparedSignature] | SigningError]:
+        """Sign several PDFs with ONE authorisation of the key store.
+
+        Every document is prepared first (its signed attributes built), then the key store signs all
+        of them at once when it can (`sign_many`: one CSC authorisation, one SAD for N hashes) or one
+        after the other in the same session (PKCS#12, PKCS#11), then every CMS is finished. A document
+        that fails (not strict-readable, locked, ...) gets its error in its slot; the others go on.
+        A key-store failure (authorisation refused, token removed) fails the documents it did not sign.
+        """
+        await self.open()
+        slots: list[PreparedSignature | SigningError] = []
+        for data in items:
+            try:
+                slots.append(await self.prepare(data))
+            except SigningError as exc:
+                slots.append(exc)
+        ready = [i for i, p in enumerate(slots) if isinstance(p, PreparedSignature)]
+        md = self.options.md_algorithm
+        signatures: dict[int, bytes | SigningError] = {}
+        sign_many = getattr(self.key, "sign_many", None)
+        if ready and sign_many is not None:
+            try:
+                values = await sign_many([slots[i].to_be_signed for i in ready], md)
+                signatures = dict(zip(ready, values, strict=True))
+            except SigningError as exc:
+                signatures = dict.fromkeys(ready, exc)
+        else:
+            broken: SigningError | None = None
+            for i in ready:
+                if broken is None:
+                    try:
+                        signatures[i] = await self.key.sign_raw(slots[i].to_be_signed, md)
+                        continue
+                    except SigningError as exc:
+                        broken = exc  # the key store is gone: do not ask it again for this batch
+                signatures[i] = broken
+        results: list[tuple[bytes, PreparedSignature] | SigningError] = []
+        for i, slot in enumerate(slots):
+            if isinstance(slot, SigningError):
+                results.append(slot)
+            elif isinstance(signatures[i], SigningError):
+                results.append(signatures[i])
+            else:
+                try:
+                    results.append((await self.finish(slot, signatures[i]), slot))
+                except SigningError as exc:
+                    results.append(exc)
+        return results
+
     def _map_error(self, exc: Exception) -> Exception:
         if isinstance(exc, SigningError):
             return exc
@@ -547,6 +596,44 @@ class Signer:
         return SignResult(
             dst, prepared.field_name, self.session.options.level, prepared.signed_at, seconds, page
         )
+
+    def sign_files(self, pairs: list[tuple[Path, Path]]) -> list[SignResult | SigningError]:
+        """Sign each (src, dst) with one authorisation per batch (see `SigningSession.sign_batch`);
+        the result list says, per document, what was written or why it was refused."""
+        t0 = time.perf_counter()
+        results: list[SignResult | SigningError | None] = [None] * len(pairs)
+        datas: list[tuple[int, bytes]] = []
+        for i, (src, _) in enumerate(pairs):
+            try:
+                datas.append((i, Path(src).read_bytes()))
+            except OSError as exc:
+                results[i] = UnreadablePdfError(
+                    f"Không đọc được tệp '{Path(src).name}'.", detail=type(exc).__name__
+                )
+        # A store that limits what one authorisation covers (CSC multisign) gets batches of that size.
+        chunk = getattr(self.session.key, "max_batch", None) or max(1, len(datas))
+        level = self.session.options.level
+        for start in range(0, len(datas), chunk):
+            part = datas[start : start + chunk]
+            for (i, _), outcome in zip(
+                part, self._run(self.session.sign_batch([d for _, d in part])), strict=True
+            ):
+                if isinstance(outcome, SigningError):
+                    results[i] = outcome
+                    continue
+                signed, prepared = outcome
+                dst = Path(pairs[i][1])
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                tmp = dst.with_name(f".{dst.name}.part")
+                tmp.write_bytes(signed)
+                tmp.replace(dst)
+                page = prepared.placement.page_index + 1 if prepared.placement else None
+                results[i] = SignResult(
+                    dst, prepared.field_name, level, prepared.signed_at, time.perf_counter() - t0, page
+                )
+        failed = sum(isinstance(r, SigningError) for r in results)
+        log.info("batch signed", extra={"documents": len(pairs), "failed": failed, "level": level.value})
+        return results
 
     def close(self) -> None:
         if self._loop.is_closed():

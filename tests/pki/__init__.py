@@ -220,3 +220,105 @@ class TestPki:
             )
         )
         return path
+
+
+# -- PKCS#11 (SoftHSM2) and CSC (certomancer-csc-dummy) ------------------------------------------
+
+SOFTHSM_MODULE = next(
+    (
+        p
+        for p in ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+        if Path(p).exists()
+    ),
+    "/usr/lib/softhsm/libsofthsm2.so",
+)
+
+
+def softhsm_setup(directory: Path) -> Path:
+    """A SoftHSM2 configuration with its own token folder under `directory`; sets SOFTHSM2_CONF
+    (read once, when the PKCS#11 module is first loaded in a process)."""
+    import os
+
+    tokens = Path(directory) / "tokens"
+    tokens.mkdir(parents=True, exist_ok=True)
+    conf = Path(directory) / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    return conf
+
+
+def softhsm_token(pki: TestPki, token_label: str, pin: str, labels=("leader",), so_pin: str = "0000") -> None:
+    """A SoftHSM2 token with, for each label, the test PKI's private key and certificate (same label
+    and CKA_ID), plus the issuing CA and root certificates: made with softhsm2-util and pkcs11-tool."""
+    import subprocess
+
+    def run(*cmd):
+        subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+
+    run("softhsm2-util", "--init-token", "--free", "--label", token_label, "--pin", pin, "--so-pin", so_pin)
+    base = ["pkcs11-tool", "--module", SOFTHSM_MODULE, "--token-label", token_label, "--login", "--pin", pin]
+    cas: dict[str, None] = {}
+    for n, label in enumerate(labels, start=1):
+        spec = pki.arch.get_cert_spec(CertLabel(label))
+        key_pem = pki.dir.parent / "keys" / f"{spec.subject_key}.key.pem"
+        obj_id = f"{n:02x}"
+        run("softhsm2-util", "--import", str(key_pem), "--token", token_label, "--label", label, "--id", obj_id,
+            "--pin", pin)  # fmt: skip
+        der = pki.dir / f"{label}.cert.der"
+        der.write_bytes(pki.cert(label).dump())
+        run(*base, "--write-object", str(der), "--type", "cert", "--label", label, "--id", obj_id)
+        cas.update(dict.fromkeys(str(c) for c in pki.arch.get_chain(CertLabel(label))))
+    for n, ca in enumerate(cas, start=0x80):
+        der = pki.dir / f"{ca}.cert.der"
+        der.write_bytes(pki.cert(ca).dump())
+        run(*base, "--write-object", str(der), "--type", "cert", "--label", ca, "--id", f"{n:02x}")
+
+
+class CscServer:
+    """certomancer-csc-dummy over the test PKI, on 127.0.0.1, in a background thread.
+
+    Credentials are "sohoa-test/<cert label>". The server side counts credentials/authorize calls
+    (`authorisations`) and can refuse them (`refuse = True`: HTTP 403, a signer saying no)."""
+
+    def __init__(self, pki: TestPki, *, multisign: int = 1000):
+        from csc_dummy.csc_dummy_server import CSCWithCertomancer, DummyServiceParams
+
+        self.authorisations = 0
+        self.refuse = False
+        cfg = CertomancerConfig.from_yaml(
+            (pki.dir.parent / "certomancer.yml").read_text(encoding="utf-8"),
+            key_search_dir=str(pki.dir.parent / "keys"),
+            external_url_prefix=pki.url,
+        )
+        csc = CSCWithCertomancer(cfg, service_params=DummyServiceParams(multisign=multisign))
+
+        @web.middleware
+        async def count_and_refuse(request, handler):
+            if request.path.endswith("/credentials/authorize"):
+                self.authorisations += 1
+                if self.refuse:
+                    raise web.HTTPForbidden(text="authorisation refused")
+            return await handler(request)
+
+        csc.app.middlewares.append(count_and_refuse)
+        csc.register_routes()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._server = _AnimatorThread(sock)
+        self._server.thread = threading.Thread(
+            target=self._server.loop.run_forever, name="test-csc", daemon=True
+        )
+        self._server.thread.start()
+
+        async def _up():
+            self._server.runner = web.AppRunner(csc.app, access_log=None)
+            await self._server.runner.setup()
+            await web.SockSite(self._server.runner, sock).start()
+
+        asyncio.run_coroutine_threadsafe(_up(), self._server.loop).result(30)
+
+    def close(self) -> None:
+        self._server.stop()
