@@ -398,3 +398,33 @@ key_store = { type = "pkcs12", path = "keys/leader.p12", passphrase_env = "SOHOA
     assert plain.exit_code == 2 and "--p12" in plain.output  # the built-in leader has no key store
     unknown = runner.invoke(app, ["sign", str(decision_pdf), "--out", str(out), "--profile", "nobody"])
     assert unknown.exit_code == 2 and "pho-chu-tich" in unknown.output
+
+
+def test_leader_signs_into_an_existing_empty_field(pki, trust, nss_db, scan_pdf, images, tmp_path):
+    """A PDF that already has an empty signature field: the profile names it, the signature goes
+    into that field (its rectangle, its page), with the full block drawn inside it."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    box = (60.0, 100.0, 280.0, 260.0)
+    with_field = tmp_path / "with-field.pdf"
+    with scan_pdf.open("rb") as f:
+        writer = IncrementalPdfFileWriter(f, strict=True)
+        append_signature_field(writer, SigFieldSpec("ChuKyLanhDao", on_page=0, box=box))
+        with with_field.open("wb") as out:
+            writer.write(out)
+    profile = SignerProfile(**LEADER, signature_image=images[0], position={"field": "ChuKyLanhDao"})
+    out = tmp_path / "field.pdf"
+    result = _sign(pki, with_field, out, profile, "leader")
+    assert result.page == 1
+    assert verify_pdf(out, trust).ok
+    _assert_pdfsig_accepts(out, nss_db, 1)
+    widgets = _widgets(out, 0)
+    h = widgets["_height"]
+    assert set(widgets) - {"_height"} == {"ChuKyLanhDao"}  # signed into the field, no new one
+    assert widgets["ChuKyLanhDao"]["rect"] == box
+    lines = [line.strip() for line in _text(out, 1, box, h).splitlines() if line.strip()]
+    assert "Nguyễn Văn Lãnh" in lines and _shown_time(result.signed_at) in lines
+    pixels = _render(out, 1)
+    assert _blue(pixels[_px(box, h)]).sum() > 300
+    assert _blue(pixels).sum() == _blue(pixels[_px(box, h)]).sum()  # no blue ink elsewhere
