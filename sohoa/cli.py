@@ -41,9 +41,10 @@ def _settings() -> Settings:
         err.print(f"[red]Cấu hình sai[/red] (SOHOA_* hoặc sohoa.toml):\n{exc}")
         raise typer.Exit(EXIT_USAGE) from None
     configure_logging(settings.log_level, settings.log_format)
-    from sohoa.pipeline.ocr import set_tesseract_cmd
+    from sohoa.pipeline.ocr import set_engine, set_tesseract_cmd
 
     set_tesseract_cmd(settings.tesseract_cmd)
+    set_engine(settings.ocr_engine)
     return settings
 
 

@@ -37,3 +37,13 @@ def test_unknown_key_in_file_is_an_error(monkeypatch, tmp_path):
     monkeypatch.setenv("SOHOA_CONFIG", str(cfg))
     with pytest.raises(ValidationError, match="ocr_langs"):
         load_settings()
+
+
+def test_ocr_engine_setting(monkeypatch, tmp_path):
+    monkeypatch.setenv("SOHOA_CONFIG", str(tmp_path / "absent.toml"))
+    assert load_settings().ocr_engine == "auto"
+    monkeypatch.setenv("SOHOA_OCR_ENGINE", "pytesseract")
+    assert load_settings().ocr_engine == "pytesseract"
+    monkeypatch.setenv("SOHOA_OCR_ENGINE", "easyocr")
+    with pytest.raises(ValidationError, match="ocr_engine"):
+        load_settings()
