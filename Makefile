@@ -58,9 +58,10 @@ demo: venv
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## Only for benchmarks/pdf_size.py: OCRmyPDF (the `bench` extra) with what its --optimize 2 uses.
+## Only for benchmarks/pdf_size.py and benchmarks/ocr.py: OCRmyPDF (the `bench` extra) with what its
+## --optimize 2 and --clean (unpaper) use.
 ## jbig2enc (optional for OCRmyPDF) is not packaged in Debian 12, so it is left out.
-BENCH_APT_PACKAGES := ghostscript pngquant
+BENCH_APT_PACKAGES := ghostscript pngquant unpaper
 bench-deps: venv
 	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

@@ -1,28 +1,33 @@
-"""Page geometry and speed of the page stages, on generated sets at every level.
+"""Recognition quality, page geometry and speed against raw Tesseract and OCRmyPDF, on generated sets.
 
-    .venv/bin/python benchmarks/ocr.py [--n 16] [--seed 5] [--pages 12] [--workdir DIR]
+    .venv/bin/python benchmarks/ocr.py [--n 16] [--seed 5] [--workdir DIR] [--geometry]
 
-Prints three tables:
-1. skew error (median / max, degrees) per level for the estimators compared: sohoa's (black-hat ink,
-   projection profile), the previous Otsu-mask projection, and jdeskew (adaptive radial projection)
-   at full size and reduced to 1024 and 2048 px; measured on pages turned upright by the truth;
-2. rotation accuracy and skew error of `preprocess.measure` on the scans as they are;
-3. seconds per page, all cores busy, of `sohoa process`'s page stage (prepare + OCR in worker
-   processes) against raw `tesseract IMAGE - -l vie` (and `--psm 6`) run side by side in the same
-   run on the same pages with the same number of parallel processes; and peak RSS.
-A later issue adds the character error rate against OCRmyPDF.
+Needs the `bench` extra and its system tools for the OCRmyPDF column (`make bench-deps`: OCRmyPDF,
+ghostscript, unpaper for `--clean`). Prints:
+1. side by side on the same pages (every page of `--n` documents per level, all four levels), the
+   same number of pages at a time for each tool: raw `tesseract IMAGE - -l vie`, OCRmyPDF
+   (`--deskew --rotate-pages --clean -l vie`, text from its sidecar) and sohoa's page stage
+   (decode, geometry, clean-up, OCR in worker processes): line CER, word recall, orientation
+   accuracy, skew error, seconds per page, peak RSS — per level and over all pages;
+2. the clean-up steps of `pipeline/cleanup.py` switched on one by one (and the binarisation,
+   resolution and page-segmentation choices) on the first `--ablation-pages` pages of each level,
+   geometry found once per page: CER per level, word recall, seconds per page (one process each);
+3. with `--geometry`, the skew-estimator comparison and `preprocess.measure` tables of issue 5.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
-import resource
+import re
 import subprocess
+import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -30,11 +35,13 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
-from sohoa.pipeline import preprocess  # noqa: E402
+from sohoa.pipeline import cleanup, ocr, preprocess  # noqa: E402
 from sohoa.pipeline.ingest import open_input  # noqa: E402
+from sohoa.pipeline.ocr import recognize  # noqa: E402
 from sohoa.pipeline.parallel import PagePool  # noqa: E402
 from sohoa.pipeline.types import Page  # noqa: E402
 from sohoa.samples import generate  # noqa: E402
+from sohoa.samples.scoring import page_cer, word_recall  # noqa: E402
 
 LEVELS = ("clean", "easy", "medium", "hard")
 
@@ -123,52 +130,263 @@ def geometry_table(sets: dict[str, Path]) -> None:
         )
 
 
-def _raw(path: Path, psm: int | None) -> None:
-    cmd = ["tesseract", str(path), "-", "-l", "vie"] + (["--psm", str(psm)] if psm else [])
-    subprocess.run(cmd, capture_output=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+@dataclass
+class Read:
+    """What one tool made of one page."""
+
+    text: str
+    rotation: int | None  # None: the tool does not turn pages
+    skew: float | None  # None: the tool does not measure tilt
+    seconds: float = 0.0
+    rss_mb: float = 0.0
+    failed: str = ""
 
 
-def speed_table(sets: dict[str, Path], per_level: int, workers: int) -> None:
-    files = [root / p["file"] for root in sets.values() for p in pages_of(root)[:per_level]]
-    print(f"\n## Seconds per page, {workers} pages at a time ({len(files)} pages, all levels)\n")
-    pool = PagePool(workers)
-    list(pool.run([Page(1, Image.new("RGB", (400, 300), "white"), 200)] * workers))  # start workers
-    rows = []
-    for label, psm in (("raw `tesseract IMAGE - -l vie`", None), ("raw `tesseract ... --psm 6`", 6)):
-        started = time.perf_counter()
-        with ThreadPoolExecutor(workers) as ex:
-            list(ex.map(lambda f, psm=psm: _raw(f, psm), files))
-        rows.append((label, (time.perf_counter() - started) / len(files)))
+def _run_measured(cmd: list[str], timeout: float) -> tuple[int, bytes, bytes, float]:
+    """Run a program under GNU time: (exit code, stdout, stderr, peak RSS in MB of it and the
+    children it waited for). `time` is the forked process, so the RSS the fork inherits from this
+    (large) Python process before `exec` is not counted, as it would be by wait4 here."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    with tempfile.NamedTemporaryFile(suffix=".rss") as rss:
+        try:
+            proc = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd],
+                capture_output=True,
+                env=env,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired as exc:
+            return 124, exc.stdout or b"", exc.stderr or b"", 0.0
+        kb = Path(rss.name).read_text().split()
+        return (
+            proc.returncode,
+            proc.stdout,
+            proc.stderr,
+            int(kb[-1]) / 1024 if kb and kb[-1].isdigit() else 0.0,
+        )
 
-    def pages():
-        for f in files:
-            yield from open_input(f).pages()
+
+def read_raw(path: Path, page: dict) -> Read:
+    started = time.perf_counter()
+    code, out, err, rss = _run_measured(["tesseract", str(path), "-", "-l", "vie"], 600)
+    return Read(
+        out.decode("utf-8", "replace"),
+        None,
+        None,
+        time.perf_counter() - started,
+        rss,
+        "" if code == 0 else err.decode()[-200:],
+    )
+
+
+_FACING = {"⇧": 0, "⇦": 90, "⇩": 180, "⇨": 270}  # where the content's top points: contract rotation
+
+
+def read_ocrmypdf(path: Path, page: dict, tmp: Path) -> Read:
+    stem = tmp / path.parent.parent.name / path.parent.name / path.stem  # level set / document / page
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        str(Path(sys.executable).parent / "ocrmypdf"),
+        "-v1",
+        "-j1",
+        "-l",
+        "vie",
+        "--deskew",
+        "--rotate-pages",
+        "--clean",
+        "--output-type",
+        "pdf",
+        "--image-dpi",
+        str(page["dpi"]),
+        "--sidecar",
+        f"{stem}.txt",
+        str(path),
+        f"{stem}.pdf",
+    ]
+    started = time.perf_counter()
+    code, _out, err, rss = _run_measured(cmd, 900)
+    seconds = time.perf_counter() - started
+    log = err.decode("utf-8", "replace")
+    if code != 0:
+        return Read("", None, None, seconds, rss, log[-300:])
+    rotation = 0  # the turn OCRmyPDF applied (it leaves pages below its confidence threshold)
+    m = re.search(r"page is facing (\S), confidence [\d.]+ - will rotate", log)
+    if m:
+        rotation = _FACING.get(m.group(1), 0)
+    d = re.search(r"Deskew angle: (-?[\d.]+)", log)
+    # OCRmyPDF turns the image by this angle counter-clockwise (PIL) to undo the tilt: the tilt
+    # it found is the opposite, in the contract's counter-clockwise-positive convention.
+    skew = -float(d.group(1)) if d else 0.0
+    return Read(Path(f"{stem}.txt").read_text(encoding="utf-8"), rotation, skew, seconds, rss)
+
+
+def _worker_rss(pool: PagePool) -> float:
+    """Largest peak RSS (VmHWM, MB) of the pool's worker processes, read before they stop."""
+    peak = 0.0
+    for slot in pool._slots:  # noqa: SLF001 - a benchmark looking at its own pool
+        try:
+            status = Path(f"/proc/{slot.process.pid}/status").read_text()
+        except OSError:
+            continue
+        m = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if m:
+            peak = max(peak, int(m.group(1)) / 1024)
+    return peak
+
+
+def comparison_table(sets: dict[str, Path], workers: int, tmp: Path) -> None:
+    items = [(level, root / p["file"], p) for level, root in sets.items() for p in pages_of(root)]
+    print(f"\n## Raw Tesseract, OCRmyPDF and sohoa side by side ({len(items)} pages, {workers} at a time)\n")
+    results: dict[str, list[Read]] = {}
+    wall: dict[str, float] = {}
 
     started = time.perf_counter()
-    done = list(pool.run(pages(), timeout=180))
-    ours = (time.perf_counter() - started) / len(files)
-    failed = sum(not hasattr(r, "words") for _, r in done)
+    with ThreadPoolExecutor(workers) as ex:
+        results["raw `tesseract -l vie`"] = list(ex.map(lambda it: read_raw(it[1], it[2]), items))
+    wall["raw `tesseract -l vie`"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as ex:
+        results["OCRmyPDF `--deskew --rotate-pages --clean`"] = list(
+            ex.map(lambda it: read_ocrmypdf(it[1], it[2], tmp), items)
+        )
+    wall["OCRmyPDF `--deskew --rotate-pages --clean`"] = time.perf_counter() - started
+
+    pool = PagePool(workers)
+    list(pool.run([Page(1, Image.new("RGB", (400, 300), "white"), 200)] * workers))  # start workers
+
+    def pages():
+        for n, (_level, path, _p) in enumerate(items):
+            page = next(open_input(path).pages())
+            yield Page(n, page.image, page.dpi, page.dpi_known)
+
+    started = time.perf_counter()
+    done = {item.index: result for item, result in pool.run(pages(), timeout=300)}
+    wall["sohoa"] = time.perf_counter() - started
+    rss = _worker_rss(pool)
     pool.close()
-    base = rows[0][1]
-    print("| what | s/page | × raw |")
-    print("|---|---|---|")
-    for label, seconds in rows:
-        print(f"| {label} | {seconds:.2f} | {seconds / base:.2f} |")
-    print(f"| sohoa decode + prepare + OCR (`--psm 6`), worker processes | {ours:.2f} | {ours / base:.2f} |")
-    if failed:
-        print(f"\n{failed} pages failed.")
-    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"\nPeak RSS: parent {parent:.0f} MB, largest child process {children:.0f} MB.")
+    reads = []
+    for n in range(len(items)):
+        r = done[n]
+        if hasattr(r, "words"):
+            reads.append(Read(r.text, r.prepared.rotation, r.prepared.skew_deg, 0.0, rss))
+        else:
+            reads.append(Read("", None, None, 0.0, rss, getattr(r, "code", "failed")))
+    results["sohoa"] = reads
+
+    print(
+        "| tool | level | pages | line CER | word recall | orientation right | skew error median / max ° | s/page | peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for tool, reads in results.items():
+        for level in [*sets, "all"]:
+            pick = [i for i, it in enumerate(items) if level in ("all", it[0])]
+            errors = chars = found = words = right = 0
+            skews = []
+            for i in pick:
+                truth, read = items[i][2], reads[i]
+                e, c = page_cer(truth["lines"], read.text)
+                f, w = word_recall(truth["lines"], read.text)
+                errors, chars, found, words = errors + e, chars + c, found + f, words + w
+                right += (read.rotation or 0) == truth["rotation"]
+                skews.append(abs((read.skew or 0.0) - truth["skew_deg"]))
+            failed = sum(bool(reads[i].failed) for i in pick)
+            seconds = wall[tool] / len(items) if level == "all" else None
+            peak = max(reads[i].rss_mb for i in pick)
+            no_geometry = all(reads[i].rotation is None for i in pick)
+            print(
+                f"| {tool} | {level} | {len(pick)}{f' ({failed} failed)' if failed else ''} | "
+                f"{errors / max(1, chars):.2%} | {found / max(1, words):.1%} | "
+                f"{right}/{len(pick)}{' (never turns)' if no_geometry else ''} | "
+                f"{np.median(skews):.2f} / {max(skews):.2f}{' (never deskews)' if no_geometry else ''} | "
+                f"{'' if seconds is None else f'{seconds:.2f}'} | {peak:.0f} |"
+            )
+    base = wall["raw `tesseract -l vie`"]
+    print(
+        f"\nsohoa against raw Tesseract: {wall['sohoa'] / base:.2f}× the time; "
+        f"throughput {wall['OCRmyPDF `--deskew --rotate-pages --clean`'] / wall['sohoa']:.1f}× OCRmyPDF's."
+    )
+    for tool, reads in results.items():
+        for (_level, path, _p), read in zip(items, reads, strict=True):
+            if read.failed:
+                print(f"<!-- {tool} failed on {path}: {read.failed[-160:]!r} -->")
+
+
+ABLATION = {
+    "no clean-up (grey deskewed page), psm 6": (cleanup.NONE, 6),
+    "+ dotted leaders whitened": (cleanup.CleanupOptions(colour=False, background=False), 6),
+    "+ colour dropout (seals, signatures, guilloche)": (cleanup.CleanupOptions(background=False), 6),
+    "+ background flattened (sohoa default)": (cleanup.DEFAULT, 6),
+    "default + 3×3 median": (cleanup.CleanupOptions(denoise=True), 6),
+    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 6),
+    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 6),
+    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 6),
+    "default, psm 3": (cleanup.DEFAULT, 3),
+}
+
+
+def _ablate(job: tuple[str, str, dict]) -> tuple[str, dict[str, tuple[int, int, int, int, float]]]:
+    cv2.setNumThreads(1)
+    level, path, truth = job
+    page = next(open_input(Path(path)).pages())
+    geometry = preprocess.measure(page)
+    upright = preprocess.turn_upright(page.image, geometry.rotation)
+    out = {}
+    for name, (options, psm) in ABLATION.items():
+        started = time.perf_counter()
+        image, _ = cleanup.clean_for_ocr(
+            upright, geometry.skew_deg, page.dpi, preprocess.ocr_scale(page.dpi), options
+        )
+        text = "\n".join(recognize(image, psm=psm).lines)
+        out[name] = (
+            *page_cer(truth["lines"], text),
+            *word_recall(truth["lines"], text),
+            time.perf_counter() - started,
+        )
+    return level, out
+
+
+def ablation_table(sets: dict[str, Path], per_level: int, workers: int) -> None:
+    jobs = [
+        (level, str(root / p["file"]), p) for level, root in sets.items() for p in pages_of(root)[:per_level]
+    ]
+    print(
+        f"\n## Clean-up steps ({len(jobs)} pages: the first {per_level} of each level; geometry found once)\n"
+    )
+    # Fresh processes (forkserver): forking this one, with Tesseract loaded, can deadlock.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as ex:
+        done = list(ex.map(_ablate, jobs))
+    print(
+        "| clean-up | "
+        + " | ".join(f"CER {lv}" for lv in sets)
+        + " | CER all | word recall | s/page (clean-up + OCR) |"
+    )
+    print("|---|" + "---|" * len(sets) + "---|---|---|")
+    for name in ABLATION:
+        cells, e_all, c_all, f_all, w_all, secs = [], 0, 0, 0, 0, 0.0
+        for level in sets:
+            rows = [out[name] for lv, out in done if lv == level]
+            e, c = sum(r[0] for r in rows), sum(r[1] for r in rows)
+            cells.append(f"{e / max(1, c):.2%}")
+            e_all, c_all = e_all + e, c_all + c
+            f_all, w_all = f_all + sum(r[2] for r in rows), w_all + sum(r[3] for r in rows)
+            secs += sum(r[4] for r in rows)
+        print(
+            f"| {name} | " + " | ".join(cells) + f" | {e_all / max(1, c_all):.2%} | "
+            f"{f_all / max(1, w_all):.1%} | {secs / len(done):.2f} |"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=16, help="documents generated per level")
     ap.add_argument("--seed", type=int, default=5, help="generator seed")
-    ap.add_argument("--pages", type=int, default=12, help="pages per level in the speed table")
+    ap.add_argument("--ablation-pages", type=int, default=12, help="pages per level in the clean-up table")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel pages")
     ap.add_argument("--workdir", type=Path, default=None, help="keep generated sets here (reused)")
+    ap.add_argument("--geometry", action="store_true", help="also the skew-estimator and measure tables")
+    ap.add_argument("--skip-compare", action="store_true", help="no side-by-side table")
+    ap.add_argument("--skip-ablation", action="store_true", help="no clean-up table")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="sohoa-bench-ocr-"))
     sets = {}
@@ -177,10 +395,16 @@ def main() -> None:
         if not (root / "truth.json").exists():
             generate(root, n=args.n, seed=args.seed, level=level)
         sets[level] = root
-    print(f"Generated sets: {work} (n={args.n} documents per level, seed {args.seed})")
-    skew_table(sets)
-    geometry_table(sets)
-    speed_table(sets, args.pages, args.workers)
+    pages = sum(len(pages_of(root)) for root in sets.values())
+    print(f"Generated sets: {work} (n={args.n} documents per level, seed {args.seed}, {pages} pages)")
+    print(f"Tesseract: {ocr.tesseract_info().version_text}; engine {ocr.engine()}")
+    if args.geometry:
+        skew_table(sets)
+        geometry_table(sets)
+    if not args.skip_compare:
+        comparison_table(sets, args.workers, work / "ocrmypdf-out")
+    if not args.skip_ablation:
+        ablation_table(sets, args.ablation_pages, args.workers)
 
 
 if __name__ == "__main__":

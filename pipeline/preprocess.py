@@ -1,5 +1,6 @@
-"""Page geometry and clean-up: turn each page upright (0/90/180/270), measure its tilt, and make the
-image OCR reads (deskewed, grey). The image the PDF keeps is the colour scan turned upright.
+"""Page geometry: turn each page upright (0/90/180/270), measure its tilt, and have the image OCR
+reads made from it (cleaned, deskewed, grey: `pipeline/cleanup.py`). The image the PDF keeps is the
+colour scan turned upright.
 
 Everything is measured on a reduced grey copy of the page (long side `_WORK_SIZE`):
 
@@ -23,6 +24,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from .cleanup import DEFAULT as DEFAULT_CLEANUP
+from .cleanup import CleanupOptions, clean_for_ocr
 from .errors import OcrError
 from .ocr import detect_orientation, recognize
 from .types import Page, PreparedPage
@@ -243,15 +246,15 @@ def ocr_scale(dpi: float) -> float:
     return _OCR_DPI / dpi if dpi > _OCR_MAX_DPI else 1.0
 
 
-def prepare(page: Page, *, timeout: float = 60) -> PreparedPage:
-    """Turn a page upright, measure its tilt and build the image for recognition."""
+def prepare(page: Page, *, timeout: float = 60, cleanup: CleanupOptions = DEFAULT_CLEANUP) -> PreparedPage:
+    """Turn a page upright, measure its tilt and build the cleaned image for recognition."""
     warnings = digitisation_warnings(page)
     grey = page.image.convert("L")  # once: geometry and the OCR image both come from it
     geometry = measure(page, grey, timeout=timeout)
     upright = turn_upright(page.image, geometry.rotation)
-    ocr_image, back = deskew_image(
-        turn_upright(grey, geometry.rotation), geometry.skew_deg, ocr_scale(page.dpi)
-    )
+    # The colour upright page goes to the clean-up: seal and signature ink are told from print by
+    # their colour, which the grey image has lost.
+    ocr_image, back = clean_for_ocr(upright, geometry.skew_deg, page.dpi, ocr_scale(page.dpi), cleanup)
     return PreparedPage(
         page=page,
         upright=upright,
