@@ -10,11 +10,11 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
 	fonts-liberation2 fonts-dejavu-core fonts-noto-core fontconfig libnss3-tools \
-	libtesseract-dev libleptonica-dev pkg-config docker-compose softhsm2 opensc
+	libtesseract-dev libleptonica-dev pkg-config softhsm2 opensc docker-compose
 DEMO_DIR := demo
 PYTEST_ARGS ?=
 
-.PHONY: demo test system venv lint clean help bench-deps
+.PHONY: demo test soak system venv lint clean help bench-deps
 
 help:
 	@echo "make demo   install everything, generate samples, process them, print a summary"
@@ -57,6 +57,10 @@ demo: venv
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Long fault runs: workers and brokers killed mid-batch on Redis and RabbitMQ (about 2 minutes).
+soak: venv
+	$(PY) -m pytest -m soak $(PYTEST_ARGS)
 
 ## Only for benchmarks/pdf_size.py and benchmarks/ocr.py: OCRmyPDF (the `bench` extra) with what its
 ## --optimize 2 and --clean (unpaper) use.

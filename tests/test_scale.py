@@ -320,7 +320,11 @@ def test_end_to_end_batch_on_broker_with_postgresql(broker_url, postgres_url, tm
     assert st["finished"] is True and st["pages"] == {"pending": 0, "done": 2, "failed": 0}
     assert st["documents"]["done"] == 1
     result = json.loads((tmp_path / "storage" / "inputs/1/result.json").read_text())
-    assert [p["status"] for p in result["pages"]] == ["document", "blank"], (result, st, log.read_text()[-3000:])
+    assert [p["status"] for p in result["pages"]] == ["document", "blank"], (
+        result,
+        st,
+        log.read_text()[-3000:],
+    )
     assert result["documents"][0]["doc_type"] == "birth_certificate"
     assert (tmp_path / "storage" / "inputs/1" / result["documents"][0]["pdf"]).read_bytes()[:4] == b"%PDF"
 
@@ -339,6 +343,7 @@ def _small_inputs(root: Path, inputs: int = 20, pages: int = 5) -> list[Path]:
     return folders
 
 
+@pytest.mark.soak
 def test_killed_workers_and_broker_restart_finish_exactly_once(private_broker, postgres_url, tmp_path):  # noqa: F811
     """100 pages, two workers: SIGKILL one mid-batch and start another; then restart every worker;
     then kill and restart the broker. Every page and document is done once."""

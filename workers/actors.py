@@ -64,6 +64,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from .broker import QUEUE_ASSEMBLE, QUEUE_OCR, QUEUE_SIGN
 from .context import current
 
+#: Dramatiq's broker connection error (renamed in dramatiq 2; the old name goes in 3).
+_BrokerConnectionError = (
+    getattr(dramatiq.errors, "BrokerConnectionError", None) or dramatiq.errors.ConnectionError
+)
 log = structlog.get_logger(__name__)
 
 MAX_RETRIES = 10
@@ -94,10 +98,14 @@ NO_SIGNER = ErrorRecord(
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Worth retrying later: the database or the disk hiccupped, or a tool is being installed."""
+    """Worth retrying later: the database, the broker or the disk hiccupped, or a tool is being
+    installed. (A broker restarting while a step sends its next message raises Dramatiq's own
+    connection error, which is not Python's ConnectionError.)"""
     if isinstance(exc, DBAPIError):
         return isinstance(exc, OperationalError) or exc.connection_invalidated
-    return isinstance(exc, (OSError, MissingDependencyError, TimeoutError, ConnectionError))
+    return isinstance(
+        exc, (OSError, MissingDependencyError, TimeoutError, ConnectionError, _BrokerConnectionError)
+    )
 
 
 def retry_when(retries: int, exc: BaseException) -> bool:
