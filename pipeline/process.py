@@ -97,14 +97,14 @@ def process_input(
     except InputError as exc:
         logger.warning("input_failed", code=exc.code, detail=exc.detail)
         result = ProcessResult(source=str(path), error=exc.info())
-        _write_json(out_dir / "result.json", _result_json(result))
+        _write_json(out_dir / "result.json", result_json(result))
         return InputOutcome(out_dir.name, out_dir, result, time.monotonic() - started, 0)
     if on_count:
         on_count(count)
     logger.info("input_started", kind=source.kind, pages=count)
     result, words = _run_pages(source, out_dir, options, on_page, logger)
     _write_json(out_dir / "words.json", words.model_dump(mode="json"))
-    _write_json(out_dir / "result.json", _result_json(result))
+    _write_json(out_dir / "result.json", result_json(result))
     seconds = time.monotonic() - started
     logger.info(
         "input_done",
@@ -174,11 +174,8 @@ def _run_pages(source: InputSource, out_dir: Path, options: ProcessOptions, on_p
         extraction = extract_fields(group.doc_type, pages)
         pdf_name = f"{doc_id}.pdf"
         try:
-            write_pdf(
-                (_pdf_page(p) for p in pages),
-                out_dir / pdf_name,
-                title=f"{source.name} {doc_id}",
-                jpeg_quality=options.jpeg_quality,
+            write_document_pdf(
+                pages, out_dir / pdf_name, title=f"{source.name} {doc_id}", jpeg_quality=options.jpeg_quality
             )
         except (OSError, ValueError) as exc:
             logger.error("pdf_failed", document=doc_id, error=type(exc).__name__)
@@ -251,7 +248,7 @@ def _pdf_page(page: OcrPage) -> PdfPage:
     )
 
 
-# --- Reusable by the workers (sohoa.workers), which run these steps per document and per input. ---
+# --- Used here and by the workers (sohoa.workers), which run these steps per document and per input. ---
 
 
 def write_document_pdf(pages: list[OcrPage], out: Path, *, title: str, jpeg_quality: int = 85) -> Path:
@@ -261,10 +258,6 @@ def write_document_pdf(pages: list[OcrPage], out: Path, *, title: str, jpeg_qual
 
 def result_json(result: ProcessResult) -> dict:
     """`result.json` as the contract writes it (nulls shown where the contract shows them)."""
-    return _result_json(result)
-
-
-def _result_json(result: ProcessResult) -> dict:
     data = result.model_dump(mode="json", exclude_none=True)
     data["error"] = data.get("error")  # the contract shows "error": null when all went well
     for doc in data["documents"]:

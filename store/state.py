@@ -361,13 +361,8 @@ def page_failed(session: Session, page_id: int, error: ErrorRecord) -> list[Step
 
 
 def _page_terminal(session: Session, input_id: int) -> list[Step]:
-    pending, state = session.execute(
-        update(Input)
-        .where(Input.id == input_id)
-        .values(pages_pending=Input.pages_pending - 1, updated_at=utcnow())
-        .returning(Input.pages_pending, Input.state)
-    ).one()
-    return [Step(SPLIT, input_id)] if pending == 0 and state == InputState.ocr else []
+    """A page finished or failed: when it was the input's last, the input is split."""
+    return _count_down(session, input_id, Input.pages_pending, InputState.ocr, SPLIT)
 
 
 # --- split ------------------------------------------------------------------------------------
@@ -512,13 +507,22 @@ def document_failed(session: Session, document_id: int, error: ErrorRecord) -> l
 
 
 def _document_terminal(session: Session, input_id: int) -> list[Step]:
+    """A document finished or failed: when it was the input's last, the input is finished."""
+    return _count_down(session, input_id, Input.docs_pending, InputState.split, FINISH)
+
+
+def _count_down(
+    session: Session, input_id: int, counter, waiting_in: InputState, next_actor: str
+) -> list[Step]:
+    """The fan-in: decrement one of the input's pending counters in this transaction; the step that
+    brings it to zero (while the input still waits in `waiting_in`) is the one that asks for the next."""
     pending, state = session.execute(
         update(Input)
         .where(Input.id == input_id)
-        .values(docs_pending=Input.docs_pending - 1, updated_at=utcnow())
-        .returning(Input.docs_pending, Input.state)
+        .values({counter: counter - 1, Input.updated_at: utcnow()})
+        .returning(counter, Input.state)
     ).one()
-    return [Step(FINISH, input_id)] if pending == 0 and state == InputState.split else []
+    return [Step(next_actor, input_id)] if pending == 0 and state == waiting_in else []
 
 
 # --- finishing --------------------------------------------------------------------------------
