@@ -10,6 +10,7 @@ from sohoa.pipeline.extract import extract_fields
 from sohoa.pipeline.split import split_pages
 
 from .extract_pages import (
+    HEADER,
     birth_page,
     death_page,
     land_2014_pages,
@@ -214,3 +215,38 @@ def test_continuation_without_its_first_page_is_kept_visible():
     )
     assert [(d.doc_type, d.pages) for d in split.documents] == [("land_use_certificate", [1])]
     assert split.status == {1: "document", 2: "blank"}
+
+
+def test_ocr_slips_around_labels():
+    # A colon read as a semicolon, a label run into its value (`sinh18/11/1996`, `tộcKinh`), the
+    # registration row's `Số:` garbled (`sø:`), and the hyphen of `Bà Rịa - Vũng Tàu` kept.
+    rows = [
+        *HEADER,
+        [(900, "GIẤY KHAI SINH")],
+        [(200, "sø: 150"), (1200, "Quyển số: 01/2019")],
+        [(200, "Họ, chữ đệm, tên; NGUYỄN VĂN AN")],
+        [(200, "Ngày, tháng, năm sinh15/03/2025")],
+        [(200, "Giới tính; Nam"), (900, "Dân tộcKinh"), (1600, "Quốc tịch: Việt Nam")],
+        [(200, "Nơi sinh: Bệnh viện Đa khoa tỉnh Bà Rịa - Vũng Tàu")],
+        [(200, "Họ, chữ đệm, tên người mẹ: LÊ THỊ BÌNH")],
+        [(1300, "NGƯỜI KÝ GIẤY KHAI SINH")],
+        [(1200, "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ và đóng dấu)")],
+    ]
+    got, _ = values("birth_certificate", [make_page(rows)])
+    assert got["full_name"] == "NGUYỄN VĂN AN" and got["mother_name"] == "LÊ THỊ BÌNH"
+    assert got["date_of_birth"] == "2025-03-15"
+    assert got["sex"] == "Nam" and got["ethnicity"] == "Kinh"
+    assert got["registration_number"] == "150" and got["book_number"] == "01/2019"
+    assert got["place_of_birth"] == "Bệnh viện Đa khoa tỉnh Bà Rịa - Vũng Tàu"
+
+
+def test_death_registration_date_beside_a_blank_book_number():
+    # `Số: 95  Quyển số: ........  ngày 23/11/2021`: the date is the registration date, the book
+    # number is left out; the notice's own `ngày` is not.
+    page = death_page(copy=False)
+    for w in page.words:
+        if w.text == "01/2023":
+            object.__setattr__(w, "text", "....")
+    got, _ = values("death_certificate", [page])
+    assert "book_number" not in got
+    assert got["registration_date"] == "2023-05-06"

@@ -14,6 +14,7 @@ from ..validate.land import purpose_to_codes
 from ..validate.normalize import normalized_value
 from .confidence import score_fields
 from .layout import Hit, Layout, PageLayout, Word, column_of, is_enumerator
+from .reread import recover
 from .values import cut
 
 #: How far (in line heights) a value may sit above or below its label's row.
@@ -41,9 +42,23 @@ def _same_row(a: Hit, b: Hit, pl: PageLayout) -> bool:
     return a.page == b.page and abs(a.yc - b.yc) < 0.6 * pl.line_height
 
 
-def _right_limit(h: Hit, barriers: list[Hit], pl: PageLayout) -> float:
+def _right_limit(h: Hit, barriers: list[Hit], pl: PageLayout, layout: Layout) -> float:
     xs = [b.x0 for b in barriers if b is not h and _same_row(b, h, pl) and b.x0 > h.x1 - 0.5 * pl.line_height]
+    if _in_left_column(h, pl, layout):
+        xs.append(pl.split)
     return min(xs) if xs else pl.right + 1
+
+
+def _in_left_column(h: Hit, pl: PageLayout, layout: Layout) -> bool:
+    """A label of a column's section (a spouse's) in the left column: its value stops at the split."""
+    spec = h.resolved
+    return (
+        pl.split is not None
+        and column_of(pl, h.x0) == 0
+        and spec is not None
+        and isinstance(spec.section, str)
+        and spec.section in layout.form.headings
+    )
 
 
 def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
@@ -52,7 +67,7 @@ def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
     for pl in layout.pages:
         barriers = [h for h in layout.hits if h.page == pl.index and h.kind in ("label", "stop")]
         heading_words = {id(w) for h in layout.hits if h.kind == "heading" for w in h.words}
-        limits = {id(h): _right_limit(h, barriers, pl) for h in barriers}
+        limits = {id(h): _right_limit(h, barriers, pl, layout) for h in barriers}
         lh = pl.line_height
         for w in pl.words:
             if w.hit is not None or id(w) in heading_words:
@@ -77,7 +92,7 @@ def _more_lines(
     lh = pl.line_height
     col = column_of(pl, h.x0)
     col_left = pl.left if col == 0 else pl.split - 0.5 * lh
-    limit = _right_limit(h, barriers, pl)
+    limit = _right_limit(h, barriers, pl, layout)
     if col == 0 and pl.split is not None and limit > pl.right:
         # A full-width row of a two-column form only when nothing of the right column is on it.
         limit = pl.right + 1
@@ -90,7 +105,7 @@ def _more_lines(
             if w.hit is None
             and id(w) not in taken
             and col_left <= w.xc < limit
-            and last_y + 0.6 * lh < w.yc < last_y + 2.3 * lh
+            and last_y + 0.6 * lh < w.yc < last_y + max(2.3 * lh, 1.45 * pl.pitch)
         ]
         if not cands:
             break
@@ -147,7 +162,7 @@ def _pattern_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
                 by_line.setdefault(w.line, []).append(w)
             for ws in by_line.values():
                 ws.sort(key=lambda w: w.x0)
-                segs = _segments(ws, pl)
+                segs = [ws] if spec.across else _segments(ws, pl)
                 for seg in segs:
                     text = " ".join(w.text for w in seg)
                     folded = fold(text)
@@ -233,7 +248,11 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
         rv = _choose(doc_type, name, cands, layout)
         if rv is not None:
             chosen[name] = rv
-        elif any(c.text.strip() and cut("text", c.text) for c in cands):
+            continue
+        found = [c for c in cands if c.words and cut("text", c.text)]
+        if reread and found and recover(doc_type, found[0], layout):
+            chosen[name] = found[0]
+        elif found or any(c.text.strip() and cut("text", c.text) for c in cands):
             issues.append(_format_issue(name, cands[0].kind))
     # Identity papers: the truth holds the number (the field's own format is free text).
     for rv in chosen.values():

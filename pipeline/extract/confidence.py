@@ -56,6 +56,8 @@ def ocr_confidence(rv: RawValue) -> float:
 
 
 def base_confidence(rv: RawValue) -> float:
+    if "reread_confidence" in rv.notes:  # only a second reading gave the value (reread.recover)
+        return rv.notes["reread_confidence"]
     c = ocr_confidence(rv) * (0.75 + 0.25 * rv.label_score) * rv.cut_clean
     if rv.kind in _TEXT_KINDS:
         # Free text has no format to catch a misread letter: a long value is more likely to hold one.
@@ -63,6 +65,13 @@ def base_confidence(rv: RawValue) -> float:
     if rv.lines > 1:
         c *= 0.97
     return c
+
+
+def _capitals(rv: RawValue) -> bool:
+    """A value typed in capitals (a name): Tesseract is sure of capitals whose stacked diacritics it
+    got wrong (`NGUYÊN` for `NGUYỄN`), so such values are always read a second time."""
+    letters = [c for c in rv.value or "" if c.isalpha()]
+    return rv.kind in _TEXT_KINDS and len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _agreements(values: dict[str, str]) -> dict[str, float]:
@@ -94,7 +103,13 @@ def score_fields(
     if reread:
         from .reread import reread_fields
 
-        low = [name for name, c in conf.items() if c < REREAD_BELOW and chosen[name].source != "derived"]
+        low = [
+            name
+            for name, c in conf.items()
+            if (c < REREAD_BELOW or _capitals(chosen[name]))
+            and chosen[name].source != "derived"
+            and "reread" not in chosen[name].notes
+        ]
         conf.update(reread_fields(doc_type, {n: chosen[n] for n in low}, conf, layout))
     values = {name: rv.value for name, rv in chosen.items()}
     for name, floor in _agreements(values).items():

@@ -86,6 +86,7 @@ class PageLayout:
     left: float  # where the labels start (the form's left margin)
     right: float
     split: float | None = None  # x between two text columns
+    pitch: float = 0.0  # distance between two printed rows
     ocr_page: OcrPage | None = None
     to_ocr: np.ndarray | None = None  # 2×3 affine: upright pixels → ocr_image pixels
 
@@ -107,18 +108,32 @@ class Layout:
 
 def clean_word(text: str) -> str:
     """A word without the dotted leaders OCR attached to it (`Kinh......` → `Kinh`); a single
-    trailing comma or full stop stays (it belongs to the printed value)."""
+    trailing comma, full stop or semicolon stays (it belongs to the printed value: `thôn; Đất`)."""
     text = _LEADERS.sub(" ", text).strip()
-    return _EDGE_JUNK.sub("", text).strip()
+    semicolon = bool(re.search(r"\w;$", text))
+    text = _EDGE_JUNK.sub("", text).strip()
+    return text + ";" if semicolon and text and not text.endswith(";") else text
 
 
-_SPLIT = re.compile(r"\s+|(?<=[^\s\d]:)(?=\S)")
+#: Where one OCR box holds a label and its value: spaces, after a label's colon or semicolon
+#: (`tộc:Kinh`), and where a lower-case letter runs into a digit or a capital (`sinh18/11/1996`,
+#: `tộcKinh`: Vietnamese words never change case or turn to digits inside).
+_SPLIT = re.compile(r"\s+|(?<=[^\s\d][:;])(?=\S)")
+#: How a label ends on the page: a colon, which OCR often reads as a semicolon.
+_LABEL_END = (":", ";")
+
+
+def _case_parts(text: str) -> list[str]:
+    cuts = [
+        i for i in range(1, len(text)) if text[i - 1].islower() and (text[i].isdigit() or text[i].isupper())
+    ]
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 
 def _split_word(text: str) -> list[tuple[str, float, float]]:
     """A box OCR read as one word but holding two (`tộc Kinh`, `tộc:Kinh`): the parts with their
     share of the box's width, by characters."""
-    parts = [p for p in _SPLIT.split(text) if p]
+    parts = [q for p in _SPLIT.split(text) if p for q in _case_parts(p)]
     if len(parts) <= 1:
         return [(text, 0.0, 1.0)]
     total = sum(len(p) for p in parts) + len(parts) - 1
@@ -164,6 +179,8 @@ def page_layout(page: OcrPage, index: int) -> PageLayout:
         hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
         for text, a, b in _split_word(w.text):
             cleaned = clean_word(text)
+            if not cleaned and text in ("-", "–") and w.confidence >= 0.6:
+                cleaned = "-"  # the hyphen of `Bà Rịa - Vũng Tàu` belongs to the value
             if not cleaned or _is_junk(cleaned, w.confidence):
                 continue
             wx0 = ox - hw + 2 * hw * a
@@ -175,7 +192,21 @@ def page_layout(page: OcrPage, index: int) -> PageLayout:
     lh = statistics.median(heights) if heights else 30.0
     right = max((w.x1 for w in words), default=0.0)
     left = min((w.x0 for w in words), default=0.0)
-    return PageLayout(index, words, lh, left, right, ocr_page=page, to_ocr=to_ocr)
+    return PageLayout(index, words, lh, left, right, pitch=_pitch(words, lh), ocr_page=page, to_ocr=to_ocr)
+
+
+def _pitch(words: list[Word], lh: float) -> float:
+    """The distance between two printed rows: the median step between the centres of OCR lines."""
+    ys = sorted(statistics.median(w.yc for w in ws) for ws in _by_line(words).values())
+    steps = [b - a for a, b in zip(ys, ys[1:], strict=False) if 0.8 * lh < b - a < 4 * lh]
+    return statistics.median(steps) if steps else 2.0 * lh
+
+
+def _by_line(words: list[Word]) -> dict[int, list[Word]]:
+    out: dict[int, list[Word]] = {}
+    for w in words:
+        out.setdefault(w.line, []).append(w)
+    return out
 
 
 def _lines(pl: PageLayout) -> list[list[Word]]:
@@ -242,7 +273,10 @@ def _match(words: list[Word], toks: tuple[str, ...], colon: bool) -> list[tuple[
             if k < 1 or i + k > len(words):
                 continue
             # A colon ends a label: a run with one inside reaches into the value.
-            if any(w.raw.rstrip().endswith(":") for w in words[i : i + k - 1]):
+            if any(w.raw.rstrip().endswith(_LABEL_END) for w in words[i : i + k - 1]):
+                continue
+            # Nor does a label printed in lower case run on into a value typed in capitals.
+            if _into_capitals(words[i : i + k], toks):
                 continue
             cand = " ".join(t for w in words[i : i + k] for t in w.toks)
             if abs(len(cand) - len(target)) > max(2, len(target) // 8):
@@ -253,12 +287,29 @@ def _match(words: list[Word], toks: tuple[str, ...], colon: bool) -> list[tuple[
             last = words[i + k - 1]
             if (
                 colon
-                and not last.raw.rstrip().endswith(":")
-                and not (i + k < len(words) and words[i + k].raw.startswith(":"))
+                and not last.raw.rstrip().endswith(_LABEL_END)
+                and not (i + k < len(words) and words[i + k].raw.startswith(_LABEL_END))
             ):
                 continue
             found.append((i, i + k, score / 100.0))
     return found
+
+
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _into_capitals(run: list[Word], toks: tuple[str, ...]) -> bool:
+    """A run that starts in lower-case words and ends in a word of capitals that is not the
+    label's (`tên NGUYỄN`, but not `cấp GCN`)."""
+    last = run[-1]
+    return (
+        len(run) > 1
+        and any(not _capitals(w.text) for w in run[:-1])
+        and _capitals(last.text)
+        and not set(last.toks) <= set(toks)
+    )
 
 
 def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
@@ -273,6 +324,7 @@ def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
                     cands.append((i, j, score, ph))
             # Labels and stops take their words, the longest phrase first; sections do not.
             taken: list[tuple[int, int]] = []
+            stopped: list[tuple[int, int]] = []
             consuming = [c for c in cands if c[3].kind != "section"]
             # Best first by matched letters: a long label read with a slip beats a short one inside it.
             consuming.sort(key=lambda c: (-c[2] * len(c[3].alias), c[0]))
@@ -280,10 +332,14 @@ def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
                 if any(i < b and a < j for a, b in taken):
                     continue
                 taken.append((i, j))
+                if ph.kind == "stop":
+                    stopped.append((i, j))
                 hits.append(Hit(ph.kind, pl.index, words[i:j], score, ph.alias, ph.specs))
             sections = [c for c in cands if c[3].kind == "section"]
             sections.sort(key=lambda c: (-c[2] * len(c[3].alias), c[0]))
-            taken = []
+            # A section phrase inside a stop phrase (`GIẤY KHAI SINH` in `NGƯỜI KÝ GIẤY KHAI SINH`)
+            # opens no section.
+            taken = list(stopped)
             for i, j, score, ph in sections:
                 if any(i < b and a < j for a, b in taken):
                     continue
@@ -332,6 +388,13 @@ def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
         pl.split = column_split(form, pl, hits)
     _order(pls, hits)
     _resolve_sections(hits)
+    # A label outside every section it belongs to is no label here (`ngày` of a death notice is
+    # not the registration date's): its words go back to the values around it.
+    for h in hits:
+        if h.kind == "label" and h.resolved is None:
+            for w in h.words:
+                w.hit = None
+    hits = [h for h in hits if h.kind != "label" or h.resolved is not None]
     return Layout(form, pls, hits)
 
 

@@ -34,7 +34,8 @@ class Cut:
 
 
 def clean_text(raw: str) -> str:
-    text = " ".join(clean_word(t) for t in raw.split())
+    # A lone hyphen between words is the value's own (`Bà Rịa - Vũng Tàu`), not a dotted leader.
+    text = " ".join(t if t in ("-", "–") else clean_word(t) for t in raw.split())
     text = normalize_text(text).strip(" :;,-–")
     text = re.sub(r"^\((?:bang chu|bằng chữ)\s*:?\s*", "", text, flags=re.IGNORECASE)
     if text.count("(") < text.count(")"):

@@ -1,6 +1,6 @@
 """Giấy khai sinh: forms of 2015/2020 (TT 04/2020) and the older form with older labels."""
 
-from .spec import FormSpec, LabelSpec, VersionSpec
+from .spec import REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
 
 L = LabelSpec
 _REG = ("child", "mother", "father", "declarant", "registration")
@@ -28,7 +28,7 @@ FORM = FormSpec(
     labels=(
         L("full_name", ("ho, chu dem, ten", "ho va ten"), "child"),
         L("date_of_birth", ("ngay, thang, nam sinh",), "child"),
-        L("date_of_birth_in_words", ("ghi bang chu",), "child", multiline=True),
+        L("date_of_birth_in_words", ("ghi bang chu", "bang chu:"), "child", multiline=True),
         L("sex", ("gioi tinh",), "child"),
         L("ethnicity", ("dan toc",), "child"),
         L("nationality", ("quoc tich",), "child"),
@@ -56,5 +56,16 @@ FORM = FormSpec(
         L("registration_number", ("so:",), _REG, prefer_row_with="book_number"),
         L("book_number", ("quyen so:",), None),
     ),
-    stops=("quan he voi nguoi duoc khai sinh", "nguoi ky giay khai sinh", "ban chinh", "ban sao"),
+    patterns=(
+        # `Số: 101  Quyển số: 02/2025`, the registration row, whose `Số:` OCR often garbles
+        # (`số.`, `sø:`, `sõ64`): the number right before `Quyển số`.
+        PatternSpec("registration_number", REGISTRATION_ROW, across=True),
+    ),
+    stops=(
+        "quan he voi nguoi duoc khai sinh",
+        "nguoi ky giay khai sinh",
+        "ky, ghi ro ho, chu dem, ten",
+        "ban chinh",
+        "ban sao",
+    ),
 )

@@ -1,7 +1,7 @@
 """Trích lục khai tử: the original (with cause of death) and the copy (bản sao, without it; the
 newer copy says where it was extracted from)."""
 
-from .spec import FormSpec, LabelSpec, VersionSpec
+from .spec import REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
 
 L = LabelSpec
 
@@ -27,12 +27,19 @@ FORM = FormSpec(
         L("nationality", ("quoc tich",), "person"),
         L("personal_id", ("so dinh danh ca nhan",), "person"),
         L("time_of_death", ("da chet vao luc",), "person", also=("date_of_death",)),
-        L("date_of_death_in_words", ("ghi bang chu",), "person", True),
+        L("date_of_death_in_words", ("ghi bang chu", "bang chu:"), "person", True),
         L("place_of_death", ("noi chet",), "person", True),
         L("cause_of_death", ("nguyen nhan chet",), "person", True),
         L("registration_place", ("noi dang ky khai tu", "da duoc dang ky khai tu tai"), None, True),
         L("registration_number", ("so:",), "registration", prefer_row_with="book_number"),
-        L("book_number", ("quyen so:",), "registration", also=("registration_date",)),
+        L("book_number", ("quyen so:",), "registration"),
+        # `Số: ... Quyển số: ... ngày ...`: the date of the registration row (not the notice's).
+        L("registration_date", ("ngay",), "registration"),
+    ),
+    patterns=(
+        # `Số: 101  Quyển số: 02/2025`, the registration row, whose `Số:` OCR often garbles
+        # (`số.`, `sø:`, `sõ64`): the number right before `Quyển số`.
+        PatternSpec("registration_number", REGISTRATION_ROW, across=True),
     ),
     stops=(
         "giay to tuy than",
@@ -40,6 +47,7 @@ FORM = FormSpec(
         "ghi chu",
         "thuc hien trich luc tu",
         "nguoi ky trich luc",
+        "ky, ghi ro ho, chu dem, ten",
         "giay bao tu/giay to thay the giay bao tu",
         "ban chinh",
         "ban sao",

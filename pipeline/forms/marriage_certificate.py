@@ -1,7 +1,7 @@
 """Giấy chứng nhận kết hôn: landscape, two columns, wife and husband — the column order tells the
 version (TT 04/2020: wife on the left; TT 15/2015: husband on the left)."""
 
-from .spec import FormSpec, LabelSpec, VersionSpec
+from .spec import REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
 
 L = LabelSpec
 
@@ -33,6 +33,11 @@ FORM = FormSpec(
         L("registration_date", ("ngay, thang, nam dang ky",), None),
         L("registration_number", ("so:",), None, prefer_row_with="book_number"),
         L("book_number", ("quyen so:",), None),
+    ),
+    patterns=(
+        # `Số: 101  Quyển số: 02/2025`, the registration row, whose `Số:` OCR often garbles
+        # (`số.`, `sø:`, `sõ64`): the number right before `Quyển số`.
+        PatternSpec("registration_number", REGISTRATION_ROW, across=True),
     ),
     stops=("nguoi ky giay chung nhan ket hon", "ky, ghi ro ho, chu dem, ten"),
     columns=2,

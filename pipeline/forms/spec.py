@@ -78,6 +78,12 @@ class PatternSpec:
     page: int | None = None
     #: Only when the whole line is the value (a serial printed alone).
     alone: bool = False
+    #: Matched on the whole row, across the wide gaps between its labels' dotted lines.
+    across: bool = False
+
+
+#: The registration row of the civil-status forms on folded text: the number before `Quyển số`.
+REGISTRATION_ROW = r"^s\D{0,2}?\s*(\d{1,5})\s*[,.;:]?\s+quyen\s+so\b"
 
 
 @dataclass(frozen=True)
