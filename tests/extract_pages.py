@@ -78,7 +78,11 @@ def birth_page(*, personal_id: str | None = "038225001234", index: int = 1, name
     return make_page(rows, index=index)
 
 
-def marriage_page(*, wife_first: bool, index: int = 1) -> OcrPage:
+def marriage_page(
+    *, wife_first: bool, index: int = 1, headings: tuple[bool, bool] = (True, True), captions: bool = False
+) -> OcrPage:
+    """`headings`: which of the column headings (left, right) OCR read; `captions`: the `Chồng`/`Vợ`
+    captions of the signatures at the bottom, in the columns' order."""
     cols = {
         "husband": (
             "CHỒNG",
@@ -104,7 +108,7 @@ def marriage_page(*, wife_first: bool, index: int = 1) -> OcrPage:
     rows = HEADER + [
         [(900, "GIẤY CHỨNG NHẬN KẾT HÔN")],
         [(200, "Số: 43"), (1200, "Quyển số: 01/2020")],
-        [(550, a[0]), (1750, b[0])],
+        [seg for seg, keep in zip([(550, a[0]), (1750, b[0])], headings, strict=True) if keep],
         [(200, f"Họ, chữ đệm, tên: {a[1]}"), (1400, f"Họ, chữ đệm, tên: {b[1]}")],
         [(200, f"Ngày, tháng, năm sinh: {a[2]}"), (1400, f"Ngày, tháng, năm sinh: {b[2]}")],
         [
@@ -119,7 +123,9 @@ def marriage_page(*, wife_first: bool, index: int = 1) -> OcrPage:
         [(200, "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Thụy Hùng, huyện Văn Lãng, tỉnh Lạng Sơn")],
         [(200, "Ngày, tháng, năm đăng ký: 30/07/2020")],
     ]
-    return make_page(rows, index=index, width=3400, height=2400)
+    if captions:
+        rows.append([(400, a[0].capitalize()), (1000, b[0].capitalize())])
+    return make_page([row for row in rows if row], index=index, width=3400, height=2400)
 
 
 def death_page(*, copy: bool, index: int = 1) -> OcrPage:

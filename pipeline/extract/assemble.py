@@ -68,13 +68,15 @@ def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
         barriers = [h for h in layout.hits if h.page == pl.index and h.kind in ("label", "stop")]
         heading_words = {id(w) for h in layout.hits if h.kind == "heading" for w in h.words}
         limits = {id(h): _right_limit(h, barriers, pl, layout) for h in barriers}
+        lines = {id(h): {x.line for x in h.words} for h in barriers}
         lh = pl.line_height
         for w in pl.words:
             if w.hit is not None or id(w) in heading_words:
                 continue
             best = None
             for h in barriers:
-                dy = abs(w.yc - h.yc)
+                # A word OCR put on the label's own line is on its row, however high it was typed.
+                dy = 0.0 if w.line in lines[id(h)] else abs(w.yc - h.yc)
                 if dy > _ROW_BAND * lh or w.xc <= h.x1 - 0.1 * lh or w.xc >= limits[id(h)]:
                     continue
                 rank = (dy > 0.35 * lh, dy, w.x0 - h.x1)

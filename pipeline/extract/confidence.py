@@ -8,7 +8,10 @@ weakest word), times how well its label matched and how cleanly the value was cu
   official list recognises;
 - the validators lower it: a field named by an error issue is capped at 0.5, by a warning at 0.8;
 - a field still below `REREAD_BELOW` is read again from its crop of the page (`reread.py`): the same
-  value twice raises it, a different reading lowers it.
+  value twice raises it, a different reading lowers it;
+- domain repair (`repair.py`: name lexicon, closed lists, birth year against the CCCD, plausible
+  years) caps a value it changed or that breaks a rule below the bar, and confirms a year the
+  identity number agrees with.
 
 The constants were calibrated on generated sets so that fields reported at ≥ 0.9 are right at
 least 99% of the time (docs/extraction.md, docs/benchmarks.md).
@@ -23,6 +26,7 @@ from sohoa.schemas import DocumentIssue, FieldValue
 from ..validate import check_document
 from ..validate.normalize import normalized_value
 from ..validate.number_words import parse_area_words, parse_date_words
+from .repair import repair
 
 if TYPE_CHECKING:
     from .assemble import RawValue
@@ -111,6 +115,8 @@ def score_fields(
             and "reread" not in chosen[name].notes
         ]
         conf.update(reread_fields(doc_type, {n: chosen[n] for n in low}, conf, layout))
+    for name, (cap, floor) in repair(doc_type, chosen).items():
+        conf[name] = min(max(conf[name], floor), cap)
     values = {name: rv.value for name, rv in chosen.items()}
     for name, floor in _agreements(values).items():
         conf[name] = max(conf[name], floor)

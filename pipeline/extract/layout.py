@@ -96,10 +96,13 @@ class Layout:
     form: FormSpec
     pages: list[PageLayout]
     hits: list[Hit] = field(default_factory=list)
+    #: The sections of a two-column form's columns, left to right, when the page tells them.
+    columns: tuple[str, str] | None = None
 
     def section_order(self) -> list[str]:
-        """Sections in reading order of their first phrase or heading."""
-        seen: list[str] = []
+        """Sections in reading order of their first phrase or heading (a two-column form's columns
+        first, left to right, when known)."""
+        seen: list[str] = list(self.columns or ())
         for h in sorted(self.hits, key=lambda h: h.order):
             if h.kind in ("section", "heading") and h.section not in seen:
                 seen.append(h.section)
@@ -359,22 +362,84 @@ def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
     return hits
 
 
+def _column_labels(form: FormSpec, pl: PageLayout, hits: list[Hit]) -> list[Hit]:
+    """The labels of a column's section (a spouse's) on one page."""
+    return [
+        h
+        for h in hits
+        if h.page == pl.index
+        and h.kind == "label"
+        and any(isinstance(s.section, str) and s.section in form.headings for s in h.specs)
+    ]
+
+
+def _headings_and_captions(form: FormSpec, pl: PageLayout, hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """Heading hits above the columns' labels (`CHỒNG`, `VỢ` over each column) and below them (the
+    `Chồng`, `Vợ` captions of the signatures at the bottom, printed in the columns' order)."""
+    heads = [h for h in hits if h.page == pl.index and h.kind == "heading"]
+    labels = _column_labels(form, pl, hits)
+    if not labels:
+        return heads, []
+    top = min(h.yc for h in labels)
+    bottom = max(h.yc for h in labels)
+    return [h for h in heads if h.yc < top], [h for h in heads if h.yc > bottom]
+
+
 def column_split(form: FormSpec, pl: PageLayout, hits: list[Hit]) -> float | None:
-    """The x between two text columns: midway between the two columns' headings (or between the
-    two copies of a label that both columns carry on one row)."""
+    """The x between two text columns: just left of the right copy of a label that both columns
+    carry on one row, or midway between the two columns' headings, or the middle of the page."""
     if form.columns < 2:
         return None
-    heads = [h for h in hits if h.page == pl.index and h.kind == "heading"]
-    for a in heads:
-        for b in heads:
-            if a.section != b.section and abs(a.yc - b.yc) < pl.line_height and a.x1 < b.x0:
-                return ((a.x0 + a.x1) / 2 + (b.x0 + b.x1) / 2) / 2
-    labels = [h for h in hits if h.page == pl.index and h.kind == "label"]
+    labels = _column_labels(form, pl, hits)
     for a in labels:
         for b in labels:
             if a.alias == b.alias and abs(a.yc - b.yc) < pl.line_height and a.x1 < b.x0:
                 return b.x0 - pl.line_height
+    heads, _ = _headings_and_captions(form, pl, hits)
+    for a in heads:
+        for b in heads:
+            if a.section != b.section and abs(a.yc - b.yc) < pl.line_height and a.x1 < b.x0:
+                return ((a.x0 + a.x1) / 2 + (b.x0 + b.x1) / 2) / 2
     return (pl.left + pl.right) / 2
+
+
+def column_sections(form: FormSpec, pl: PageLayout, hits: list[Hit]) -> tuple[str, str] | None:
+    """The sections of the left and right columns of a two-column page, from what survived OCR: the
+    headings over the columns (one is enough: the other column holds the other section), else the
+    captions at the bottom, left to right. None when neither tells."""
+    sections = list(form.headings)
+    if form.columns < 2 or len(sections) != 2 or pl.split is None:
+        return None
+    heads, captions = _headings_and_captions(form, pl, hits)
+    by_col: dict[int, set[str]] = {}
+    for h in heads:
+        by_col.setdefault(column_of(pl, (h.x0 + h.x1) / 2), set()).add(h.section)
+    known = {c: next(iter(s)) for c, s in by_col.items() if len(s) == 1}
+    if len(known) == 2 and known[0] != known[1]:
+        return known[0], known[1]
+    if len(known) == 1 and len(by_col) == 1:
+        col, section = next(iter(known.items()))
+        other = next(s for s in sections if s != section)
+        return (section, other) if col == 0 else (other, section)
+    row = sorted(captions, key=lambda h: h.x0)
+    if len(row) == 2 and row[0].section != row[1].section and abs(row[0].yc - row[1].yc) < pl.line_height:
+        return row[0].section, row[1].section
+    return None
+
+
+def _resolve_columns(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> list[tuple[str, str]]:
+    """Each column label takes the spec of its column's section (see `column_sections`); the
+    sections of the columns, left to right, per page where they are known."""
+    found = []
+    for pl in pls:
+        cols = column_sections(form, pl, hits)
+        if cols is None:
+            continue
+        found.append(cols)
+        for h in _column_labels(form, pl, hits):
+            section = cols[column_of(pl, h.x0)]
+            h.resolved = next((s for s in h.specs if s.in_section(section)), h.resolved)
+    return found
 
 
 def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
@@ -388,6 +453,7 @@ def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
         pl.split = column_split(form, pl, hits)
     _order(pls, hits)
     _resolve_sections(hits)
+    columns = _resolve_columns(form, pls, hits)
     # A label outside every section it belongs to is no label here (`ngày` of a death notice is
     # not the registration date's): its words go back to the values around it.
     for h in hits:
@@ -395,7 +461,7 @@ def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
             for w in h.words:
                 w.hit = None
     hits = [h for h in hits if h.kind != "label" or h.resolved is not None]
-    return Layout(form, pls, hits)
+    return Layout(form, pls, hits, columns[0] if columns else None)
 
 
 def column_of(pl: PageLayout, x: float) -> int:

@@ -582,3 +582,99 @@ def area_to_words(
     if unit:
         words.append(unit)
     return _apply_case(" ".join(words), v.case)
+
+
+# --------------------------------------------------------------------------------------------
+# Snapping a read words field to its printed spelling
+# --------------------------------------------------------------------------------------------
+
+_DIGIT_WORD_KEYS = frozenset(k for k, v in _VOCAB.items() if v[0] == DIGIT and k not in ("khong",))
+
+
+def _spelling(key: str, prev: str | None, reading: str) -> str:
+    """The marked spelling of a folded vocabulary word, by its place: `mươi` after a digit word
+    (`hai mươi`), `mười` elsewhere; `mốt` after a tens word, `một` elsewhere; the reading's own
+    spelling when it is one of the word's (`bảy`/`bẩy`)."""
+    spellings = _VOCAB[key][2]
+    if reading in spellings:
+        return reading
+    if key == "muoi":
+        return "mươi" if prev in _DIGIT_WORD_KEYS else "mười"
+    if key == "mot":
+        return "mốt" if prev == "muoi" or prev in _DIGIT_WORD_KEYS else "một"
+    if key == "bay":
+        return "bảy"
+    return next(iter(spellings))
+
+
+def _cased(word: str, reading: str) -> str:
+    letters = [c for c in reading if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 1:
+        return word.upper()
+    if reading[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def snap_date_words(text: str, expected: date | None = None) -> ParseResult[str]:
+    """A date in words as read, each word in its marked spelling (`nặm` → `năm`, `hại` → `hai`,
+    `trắm` → `trăm`), specks after the last word dropped (`… hai hai x`). With `expected` (the date
+    in figures), a word recognised only at one letter's distance, or an unknown word that one number
+    word would replace, is kept only when the whole then reads as that date.
+
+    Confidence: 1.0 unchanged; 0.85 spellings repaired; 0.6 the words do not read as a date (or not
+    as `expected`). Value None when nothing of it is a number word.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return ParseResult.failed(_not_a_date())
+    raw = nfc(text).split()
+    out: list[str] = []
+    keys: list[str | None] = []
+    for piece in raw:
+        m = re.match(r"^([^\w]*)([\w]+)([^\w]*)$", piece)
+        if m is None:
+            out.append(piece)
+            keys.append(None)
+            continue
+        lead, word, trail = m.groups()
+        low = word.lower()
+        key = fold(low)
+        if key not in _VOCAB:
+            key = _approximate(key)
+        if key is None or _VOCAB[key][0] in (UNIT, DECIMAL, MILLION):
+            out.append(piece)
+            keys.append(None)
+            continue
+        prev = next((k for k in reversed(keys) if k is not None), None)
+        out.append(lead + _cased(_spelling(key, prev, low), word) + trail)
+        keys.append(key)
+    # Nothing after the last number word belongs to the date.
+    last = max((i for i, k in enumerate(keys) if k is not None), default=-1)
+    if last < 0:
+        return ParseResult.failed(_not_a_date())
+    out = out[: last + 1]
+    keys = keys[: last + 1]
+    if expected is not None and None in keys:
+        out = _fill_unknown(out, keys, expected)
+    value = " ".join(out).rstrip(" ,.;:")
+    parsed = parse_date_words(value)
+    if parsed.value is None or (expected is not None and parsed.value != expected):
+        return ParseResult(value, 0.6, parsed.issues)
+    return ParseResult(value, 1.0 if value == nfc(text).strip() else 0.85)
+
+
+def _fill_unknown(out: list[str], keys: list[str | None], expected: date) -> list[str]:
+    """The one unknown word whose replacement by a number word makes the words read as `expected`."""
+    holes = [i for i, k in enumerate(keys) if k is None]
+    if len(holes) != 1:
+        return out
+    i = holes[0]
+    fits = []
+    for key, (kind, _, _) in _VOCAB.items():
+        if kind not in (DIGIT, TEN, UNIT5, ZERO_TENS):
+            continue
+        prev = next((k for k in reversed(keys[:i]) if k is not None), None)
+        trial = out[:i] + [_cased(_spelling(key, prev, ""), out[i])] + out[i + 1 :]
+        if parse_date_words(" ".join(trial)).value == expected:
+            fits.append(trial)
+    return fits[0] if len(fits) == 1 else out

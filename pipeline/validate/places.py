@@ -38,6 +38,7 @@ __all__ = [
     "province_2025_for",
     "provinces",
     "random_place",
+    "snap_place",
 ]
 
 Era = Literal["legacy", "2025"]
@@ -428,3 +429,190 @@ def random_place(rng: random.Random, era: Era = "legacy") -> Place:
         return _legacy_place(r["provinceKey"], r["districtKey"], r["wardKey"])
     r = rng.choice(t.new_rows)
     return _new_place(r["provinceKey"], r["wardKey"])
+
+
+# --------------------------------------------------------------------------------------------
+# Snapping a read place text to the official spelling
+# --------------------------------------------------------------------------------------------
+
+#: Unit types by level, longest first (`thị xã` before `xã`), as printed (title case).
+_TYPES_BY_LEVEL = {
+    1: ("Thành phố", "Tỉnh"),
+    2: ("Thành phố", "Thị xã", "Huyện", "Quận"),
+    3: ("Thị trấn", "Phường", "Đặc khu", "Xã"),
+}
+#: Words that open a place text before its units, in their printed spelling.
+_PREFIX_WORDS = ("Ủy ban nhân dân", "UBND", "Thôn", "Xóm", "Ấp", "Bản", "Khóm", "Tổ dân phố", "Số", "đường")
+_SNAP_MIN = 80.0
+_SNAP_MARGIN = 6.0
+
+
+@dataclass(frozen=True)
+class _Unit:
+    kind: str  # the unit type as the table spells it (`Huyện`)
+    name: str  # the name without its type (`Ia Grai`)
+
+
+def _split_unit(full: str) -> _Unit:
+    for kind in ("Thành phố", "Thị trấn", "Thị xã", "Phường", "Huyện", "Quận", "Tỉnh", "Xã", "Đặc khu"):
+        if full.startswith(kind + " "):
+            return _Unit(kind, full[len(kind) + 1 :])
+    return _Unit("", full)
+
+
+@lru_cache(maxsize=1)
+def _snap_tables() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]], dict[str, list[str]]]:
+    """Legacy: province -> districts, (province, district) -> communes; 2025: province -> communes."""
+    t = _tables()
+    districts: dict[str, list[str]] = {}
+    communes: dict[tuple[str, str], list[str]] = {}
+    for r in t.legacy_rows:
+        ds = districts.setdefault(r["province"], [])
+        if r["district"] not in ds:
+            ds.append(r["district"])
+        if r["ward"]:
+            communes.setdefault((r["province"], r["district"]), []).append(r["ward"])
+    new: dict[str, list[str]] = {}
+    for r in t.new_rows:
+        if r["ward"]:
+            new.setdefault(r["province"], []).append(r["ward"])
+    return districts, communes, new
+
+
+_WORD = re.compile(r"[^\s,.;:]+")
+
+
+def _words_of(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _type_at(words: list[tuple[str, int, int]], i: int, level: int) -> tuple[str, int] | None:
+    """The unit type of `level` starting at word i (folded match), and how many words it takes."""
+    for kind in _TYPES_BY_LEVEL[level]:
+        parts = fold(kind).split()
+        got = [fold(w[0]) for w in words[i : i + len(parts)]]
+        if got == parts:
+            return kind, len(parts)
+    return None
+
+
+def _best_name(words: list[str], names: list[str]) -> tuple[str, int, float] | None:
+    """The unit whose name the first 1..4 words read as best: (full name, words used, score)."""
+    scored: list[tuple[float, int, str]] = []
+    for full in names:
+        unit = _split_unit(full)
+        target = fold_key(unit.name)
+        for n in range(1, min(4, len(words)) + 1):
+            score = fuzz.ratio(target, fold_key(" ".join(words[:n])))
+            if score >= _SNAP_MIN - 15:
+                scored.append((score, n, full))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    best = scored[0]
+    rival = next((s for s in scored[1:] if s[2] != best[2]), None)
+    if best[0] < _SNAP_MIN or (rival is not None and best[0] - rival[0] < _SNAP_MARGIN):
+        return None
+    return best[2], best[1], best[0]
+
+
+def _printed_kind(kind: str, printed: str) -> str:
+    return kind.lower() if printed[:1].islower() else kind
+
+
+def snap_place(text: str) -> ParseResult[str]:
+    """A place text as read, with its units (province, district, commune; or province and commune of
+    2025) spelt as the official list spells them and joined by commas, and nothing after the
+    province (a place text ends with it: what follows is the next label's text run on). The words
+    before the units (`Thôn 3`, `Ủy ban nhân dân`, a street) stay as read, with full stops between
+    parts read as the commas they are.
+
+    Confidence 1.0: nothing changed; 0.85: a unit or a stop was repaired; 0.0 (value None): the
+    province was not found, nothing is changed.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return ParseResult.failed(_not_recognised(None))
+    text = clean(text)
+    words = _words_of(text)
+    districts, communes, new = _snap_tables()
+    provinces_ = [p.name for p in provinces("legacy")]
+    # The province: the last unit type of level 1 followed by a province name.
+    found = None
+    for i in range(len(words) - 1, -1, -1):
+        typ = _type_at(words, i, 1)
+        if typ is None:
+            continue
+        rest = [w[0] for w in words[i + typ[1] :]]
+        named = _best_name(rest, [p for p in provinces_ if _split_unit(p).kind == typ[0]])
+        if named is not None:
+            found = (i, typ, named)
+            break
+    if found is None:
+        return _snap_province_name(text, words, provinces_)
+    pi, (pkind, plen), (province, pn, _) = found
+    units = [(pi, pi + plen + pn, _printed_kind(pkind, words[pi][0]), _split_unit(province).name)]
+    # Lower units, right to left: a district of that province and a commune of that district, or
+    # (the 2025 set) a commune of the province directly.
+    end = pi
+    district = None
+    for level, pool in ((2, districts.get(province, [])), (3, None)):
+        if level == 3:
+            pool = communes.get((province, district), []) if district else new.get(province, [])
+        hit = None
+        for i in range(end - 1, -1, -1):
+            typ = _type_at(words, i, level)
+            if typ is None:
+                continue
+            rest = [w[0] for w in words[i + typ[1] : end]]
+            named = _best_name(rest, [u for u in pool if _split_unit(u).kind == typ[0]])
+            if named is not None and i + typ[1] + named[1] == end:
+                hit = (i, typ, named)
+            break
+        if hit is None:
+            if level == 2:
+                continue
+            break
+        i, (kind, klen), (full, n, _) = hit
+        units.insert(0, (i, i + klen + n, _printed_kind(kind, words[i][0]), _split_unit(full).name))
+        if level == 2:
+            district = full
+        end = i
+    start = units[0][0]
+    head = text[: words[start][1]].strip() if start < len(words) and start > 0 else ""
+    head = re.sub(r"(?<=\w)\.\s+(?=\S)", ", ", head).rstrip(" ,.;:")
+    head = _snap_prefix(head)
+    body = ", ".join(f"{kind} {name}" for _, _, kind, name in units)
+    out = f"{head}, {body}" if head and not _ends_with_office(head) else f"{head} {body}".strip()
+    changed = out != text.rstrip(" .,;")
+    return ParseResult(out, 0.85 if changed else 1.0)
+
+
+def _snap_province_name(text: str, words: list[tuple[str, int, int]], names: list[str]) -> ParseResult[str]:
+    """A place that is a province's name alone (a birth certificate's `Quê quán: An Giang`)."""
+    if not words or len(words) > 5:
+        return ParseResult(None, 0.0, (_not_recognised(None),))
+    named = _best_name([w[0] for w in words], names)
+    if named is None or named[1] != len(words):
+        return ParseResult(None, 0.0, (_not_recognised(None),))
+    name = _split_unit(named[0]).name
+    return ParseResult(name, 1.0 if name == text.rstrip(" .,;") else 0.85)
+
+
+def _ends_with_office(head: str) -> bool:
+    """`Ủy ban nhân dân xã …`, `Trạm Y tế phường …`: the units follow without a comma."""
+    return bool(re.search(r"(?:ủy ban nhân dân|ubnd|y tế|đa khoa|bệnh viện)$", head.lower()))
+
+
+def _snap_prefix(head: str) -> str:
+    """The first words of the head in their printed spelling when OCR slipped in their marks."""
+    low = fold(head)
+    for word in _PREFIX_WORDS:
+        f = fold(word)
+        if low == f or low.startswith(f + " ") or low.startswith(f + ","):
+            return word + head[len(word) :] if head[: len(word)] != word else head
+    m = re.match(r"^\S{1,4}\s+ban\s+nhan\s+dan\b", low)
+    if m:  # `DY ban nhân dân`: the stamp-like capital `Ủ` is what OCR loses
+        return "Ủy ban nhân dân" + head[m.end() :]
+    if re.match(r"^u\w?bnd$", low.split(" ")[0]) and len(low.split(" ")[0]) <= 6:
+        return "UBND" + head[len(head.split(" ")[0]) :]
+    return head
