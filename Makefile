@@ -58,9 +58,12 @@ demo: venv
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## Long fault runs: workers and brokers killed mid-batch on Redis and RabbitMQ (about 2 minutes).
+## The fault runs (workers and brokers killed mid-batch on Redis and RabbitMQ, also part of
+## `make test`) repeated SOAK_RUNS times, to catch what only goes wrong now and then.
+SOAK_RUNS ?= 5
 soak: venv
-	$(PY) -m pytest -m soak $(PYTEST_ARGS)
+	@for i in $$(seq $(SOAK_RUNS)); do echo "soak run $$i/$(SOAK_RUNS)"; \
+		$(PY) -m pytest -q tests/test_scale.py -k killed_workers $(PYTEST_ARGS) || exit 1; done
 
 ## Only for benchmarks/pdf_size.py and benchmarks/ocr.py: OCRmyPDF (the `bench` extra) with what its
 ## --optimize 2 and --clean (unpaper) use.

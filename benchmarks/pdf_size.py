@@ -1,13 +1,16 @@
 """Size and fidelity of sohoa's searchable-PDF pages against OCRmyPDF `--optimize 2`.
 
-Generated scans (`sohoa.samples.generate`, every level) are written one page per PDF by
-`write_pdf` ("sohoa": codec "auto" and a JPEG scan's own file passed through as `source_jpeg`;
-"sohoa-jpeg": always re-encoded as JPEG at the configured quality) and by OCRmyPDF
-`--optimize 2 --output-type pdf` from the same page image file; the page image is read back out
-of each PDF and compared with the scan (PSNR over RGB, dB; ≥ 40 dB is not visibly different on
-these pages). OCR is skipped on both sides by default (`--tesseract-timeout 0` for OCRmyPDF, no
-words for sohoa) so that only the image encoding is compared; `--ocr` adds both text layers
-(slow). Needs `make bench-deps` (OCRmyPDF, ghostscript, pngquant).
+Generated scans (`sohoa.samples.generate`, every level) go through sohoa's own path: read by
+`pipeline/ingest` (which keeps a JPEG file's bytes), turned upright by `prepare`, and written one
+page per PDF by the PDF stage of `sohoa process` (`write_document_pdf`: codec "auto"; a JPEG scan
+embedded unchanged, drawn turned when the page was turned) — the "sohoa" column; "sohoa-jpeg" is
+the upright page always re-encoded as JPEG at the configured quality; "ocrmypdf" is OCRmyPDF
+`--optimize 2 --output-type pdf` on the same page image file. The page image is read back out of
+each PDF and compared with the scan it stores (`fidelity`: PSNR over RGB, dB; ≥ 40 dB is not
+visibly different on these pages; 99 = bit-exact). OCR is skipped on both sides by default
+(`--tesseract-timeout 0` for OCRmyPDF, no words for sohoa) so that only the image encoding is
+compared; `--ocr` adds both text layers (slow). Needs `make bench-deps` (OCRmyPDF, ghostscript,
+pngquant).
 
     .venv/bin/python benchmarks/pdf_size.py [--n 8] [--seed 3] [--quality 85] [--ocr]
 """
@@ -15,7 +18,6 @@ words for sohoa) so that only the image encoding is compared; `--ocr` adds both 
 from __future__ import annotations
 
 import argparse
-import io
 import math
 import shutil
 import statistics
@@ -27,8 +29,20 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 from PIL import Image
+from sohoa.pipeline.ingest import open_input
+from sohoa.pipeline.ocr import ocr_page
 from sohoa.pipeline.pdf import PdfPage, TextWord, write_pdf
+from sohoa.pipeline.preprocess import prepare
+from sohoa.pipeline.process import write_document_pdf
+from sohoa.pipeline.types import OcrPage
 from sohoa.samples import generate
+
+
+def fidelity(got: Image.Image, *references: np.ndarray) -> float:
+    """PSNR of an image read back from a PDF against the scan it stores: as scanned (a JPEG scan
+    embedded unchanged and drawn turned, OCRmyPDF's images) or upright (re-encoded pages)."""
+    arr = np.asarray(got)
+    return max(psnr(ref, arr) for ref in references if ref.shape == arr.shape)
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -47,16 +61,6 @@ def page_image(pdf_path: Path) -> tuple[Image.Image, str]:
         return image.as_pil_image().convert("RGB"), kind
 
 
-def sohoa_words(image: Image.Image, dpi: float) -> list[TextWord]:
-    from sohoa.pipeline.ingest import _page  # noqa: PLC0415 - benchmark only
-    from sohoa.pipeline.ocr import ocr_page
-    from sohoa.pipeline.preprocess import prepare
-
-    page = _page(1, image, dpi)
-    ocr = ocr_page(prepare(page))
-    return [TextWord(w.text, w.box, w.line) for w in ocr.words]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=8, help="documents to generate (levels cycle clean..hard)")
@@ -72,34 +76,35 @@ def main() -> None:
     for doc in truth:
         for k, page in enumerate(doc.pages, start=1):
             src = work / "samples" / page.file
-            with Image.open(src) as im:
-                im.load()
-                image = im.convert("RGB")
-            ref = np.asarray(image)
-            words = sohoa_words(image, page.dpi) if args.ocr else []
-            row = {"page": f"{doc.id}/{k}", "level": doc.level, "dpi": page.dpi, "px": image.size}
-            for name, codec in (("sohoa", "auto"), ("sohoa-jpeg", "jpeg")):
+            (scan,) = open_input(src).pages()
+            prepared = prepare(scan)
+            ocr = ocr_page(prepared) if args.ocr else OcrPage(prepared, words=[], lines=[])
+            upright = prepared.upright.convert("RGB")
+            upright_px = np.asarray(upright)
+            scanned_px = np.asarray(scan.image.convert("RGB"))
+            row = {"page": f"{doc.id}/{k}", "level": doc.level, "dpi": page.dpi, "px": scan.image.size}
+            for name in ("sohoa", "sohoa-jpeg"):
                 out = work / f"{doc.id}-{k}-{name}.pdf"
                 t = time.perf_counter()
-                original = (
-                    src.read_bytes() if src.suffix.lower() in (".jpg", ".jpeg") and name == "sohoa" else None
-                )
-                pdf_page = PdfPage(image, page.dpi, words, source_jpeg=original)
-                write_pdf([pdf_page], out, jpeg_quality=args.quality, codec=codec)
+                if name == "sohoa":
+                    write_document_pdf([ocr], out, title=doc.id, jpeg_quality=args.quality)
+                else:
+                    words = [TextWord(w.text, w.box, w.line) for w in ocr.words]
+                    write_pdf(
+                        [PdfPage(upright, scan.dpi, words)], out, jpeg_quality=args.quality, codec="jpeg"
+                    )
                 seconds = time.perf_counter() - t
                 got, kind = page_image(out)
-                row[name] = (out.stat().st_size, psnr(ref, np.asarray(got)), kind, seconds)
+                row[name] = (out.stat().st_size, fidelity(got, upright_px, scanned_px), kind, seconds)
             out = work / f"{doc.id}-{k}-ocrmypdf.pdf"
             cmd = [ocrmypdf, "-q", "--optimize", "2", "--output-type", "pdf", "--image-dpi", str(page.dpi)]
-            cmd += ["-l", "vie"] if args.ocr else ["--tesseract-timeout", "0"]
+            cmd += ["-l", "vie", "--rotate-pages"] if args.ocr else ["--tesseract-timeout", "0"]
             t = time.perf_counter()
             subprocess.run([*cmd, str(src), str(out)], check=True)
             seconds = time.perf_counter() - t
             got, kind = page_image(out)
-            row["ocrmypdf"] = (out.stat().st_size, psnr(ref, np.asarray(got)), kind, seconds)
-            buf = io.BytesIO()
-            image.save(buf, "PNG")
-            row["png"] = len(buf.getvalue())
+            # OCRmyPDF keeps the image as scanned (`--rotate-pages` only sets the page's /Rotate).
+            row["ocrmypdf"] = (out.stat().st_size, fidelity(got, scanned_px), kind, seconds)
             rows.append(row)
 
     cols = ("sohoa", "sohoa-jpeg", "ocrmypdf")

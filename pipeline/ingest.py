@@ -9,6 +9,7 @@ raises `InputError` with a message for the clerk.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,8 +124,9 @@ def _frame_count(path: Path) -> int:
         return 1  # an unreadable file is still one (failed) page
 
 
-def _image_frames(path: Path) -> Iterator[tuple[Image.Image, float | None] | PageFailure]:
-    """Every frame of an image file with its resolution (None when the file does not say)."""
+def _image_frames(path: Path) -> Iterator[tuple[Image.Image, float | None, bytes | None] | PageFailure]:
+    """Every frame of an image file with its resolution (None when the file does not say) and, for
+    a JPEG file that decodes to the page as it is, the file's bytes (see `Page.source_jpeg`)."""
     try:
         im = Image.open(path)
     except (OSError, UnidentifiedImageError, ValueError) as exc:
@@ -134,9 +136,22 @@ def _image_frames(path: Path) -> Iterator[tuple[Image.Image, float | None] | Pag
             try:
                 im.seek(frame)
                 im.load()
-                yield to_8bit(ImageOps.exif_transpose(im) if frame == 0 else im.copy()), _dpi_of(im)
+                image = to_8bit(ImageOps.exif_transpose(im) if frame == 0 else im.copy())
+                yield image, _dpi_of(im), _jpeg_as_is(path, im)
             except (OSError, ValueError, SyntaxError) as exc:
                 yield PageFailure(0, _corrupt_image(path, exc).info())
+
+
+def _jpeg_as_is(path: Path, im: Image.Image) -> bytes | None:
+    """The file's bytes when it is an RGB or grey JPEG shown as stored (no EXIF turn), else None."""
+    if im.format != "JPEG" or im.mode not in ("RGB", "L"):
+        return None
+    if im.getexif().get(_EXIF_ORIENTATION, 1) != 1:
+        return None
+    return path.read_bytes()
+
+
+_EXIF_ORIENTATION = 0x0112
 
 
 def _corrupt_image(path: Path, exc: Exception) -> InputError:
@@ -174,11 +189,13 @@ def to_8bit(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def _page(index: int, image: Image.Image, dpi: float | None) -> Page:
+def _page(index: int, image: Image.Image, dpi: float | None, source_jpeg: bytes | None = None) -> Page:
     if dpi is None:
         long_side = max(image.size)
-        return Page(index, image, dpi=round(long_side / _A4_LONG_IN), dpi_known=False)
-    return Page(index, image, dpi=dpi)
+        return Page(
+            index, image, dpi=round(long_side / _A4_LONG_IN), dpi_known=False, source_jpeg=source_jpeg
+        )
+    return Page(index, image, dpi=dpi, source_jpeg=source_jpeg)
 
 
 # --- PDFs --------------------------------------------------------------------------------------
@@ -215,7 +232,8 @@ def _pdf_pages(path: Path) -> Iterator[Page | PageFailure]:
                         renderer = _PdfRenderer(path)
                     yield Page(i, renderer.render(i - 1, RENDER_DPI), dpi=RENDER_DPI)
                 else:
-                    yield Page(i, *found)
+                    image, dpi, jpeg = found
+                    yield Page(i, image, dpi=dpi, source_jpeg=jpeg)
             except Exception as exc:  # noqa: BLE001 - one bad page must not stop the others
                 yield PageFailure(
                     i,
@@ -227,8 +245,9 @@ def _pdf_pages(path: Path) -> Iterator[Page | PageFailure]:
                 )
 
 
-def _single_scan_image(page: pikepdf.Page) -> tuple[Image.Image, float] | None:
-    """The page's image and its resolution when the page is exactly one image (a scan), else None."""
+def _single_scan_image(page: pikepdf.Page) -> tuple[Image.Image, float, bytes | None] | None:
+    """The page's image, its resolution and (for a plain JPEG shown unturned) the JPEG's bytes,
+    when the page is exactly one image (a scan), else None."""
     images = list(page.get_images().values()) if hasattr(page, "get_images") else list(page.images.values())
     if len(images) != 1:
         return None
@@ -245,7 +264,26 @@ def _single_scan_image(page: pikepdf.Page) -> tuple[Image.Image, float] | None:
             width_pt, height_pt = height_pt, width_pt
     if width_pt <= 0:
         return None
-    return image, round(image.width / (width_pt / 72.0), 1)
+    jpeg = None if rotate else _plain_jpeg(images[0])
+    return image, round(image.width / (width_pt / 72.0), 1), jpeg
+
+
+def _plain_jpeg(xobject: pikepdf.Stream) -> bytes | None:
+    """The JPEG file inside an image XObject that a reader shows exactly as the JPEG decodes:
+    DCTDecode (alone or under Flate), 8-bit DeviceRGB/DeviceGray, no decode array, mask or
+    parameters."""
+    filters = xobject.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)]
+    if names not in (["/DCTDecode"], ["/FlateDecode", "/DCTDecode"]):
+        return None
+    if xobject.get("/BitsPerComponent") != 8:
+        return None
+    if xobject.get("/ColorSpace") not in (pikepdf.Name.DeviceRGB, pikepdf.Name.DeviceGray):
+        return None
+    if any(k in xobject for k in ("/Decode", "/DecodeParms", "/SMask", "/Mask", "/ImageMask")):
+        return None
+    raw = xobject.read_raw_bytes()
+    return zlib.decompress(raw) if len(names) == 2 else raw
 
 
 class _PdfRenderer:

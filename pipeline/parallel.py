@@ -5,8 +5,10 @@ threaded), so N cores read N pages at once without oversubscription; the models 
 worker between pages and inputs. The page image is decoded once, by the reader in the parent, and
 sent to a worker as raw pixels; the worker sends back the words and geometry and the grey OCR image
 (later stages re-read crops of it), and the parent turns its own copy of the scan upright, so no
-image is decoded or encoded twice. At most one page per worker is in flight, so memory is bounded
-by the number of workers, not the length of the input.
+image is decoded or encoded twice (the scanner's JPEG bytes a page may carry stay in the parent). At
+most one page per worker is in flight, so memory is bounded by the number of workers, not the
+length of the input; a worker lets go of each page before the next and hands the freed memory
+back to the system (`release_memory`), so it does not grow over a long run (docs/benchmarks.md).
 
 A worker that runs past the page's hard limit (a recognition that ignores its own timeout) is
 killed and replaced; its page fails with `ocr_timeout` and the rest of the batch goes on.
@@ -15,8 +17,12 @@ killed and replaced; its page fails with `ocr_timeout` and the rest of the batch
 from __future__ import annotations
 
 import atexit
+import ctypes
+import ctypes.util
+import gc
 import multiprocessing
 import os
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -76,30 +82,59 @@ def _worker(conn: Connection, tesseract_cmd: str | None, engine: str, fn: Callab
         page = Page(
             task.page_index, Image.frombytes(task.mode, task.size, task.pixels), task.dpi, task.dpi_known
         )
-        try:
-            ocr = fn(page, lang=task.lang, timeout=task.timeout)
-            p = ocr.prepared
-            reply = (
-                "ok",
-                {
-                    "rotation": p.rotation,
-                    "skew_deg": p.skew_deg,
-                    "ocr_image": (p.ocr_image.mode, p.ocr_image.size, p.ocr_image.tobytes()),
-                    "ocr_to_upright": p.ocr_to_upright,
-                    "orientation_confidence": p.orientation_confidence,
-                    "ink_ratio": p.ink_ratio,
-                    "warnings": p.warnings,
-                    "words": ocr.words,
-                    "lines": ocr.lines,
-                },
-            )
-        except SohoaError as exc:
-            reply = ("error", (type(exc).__name__, exc.message, exc.code, exc.detail))
-        except Exception as exc:  # noqa: BLE001 - a bug on one page must not stop the batch
-            reply = ("error", ("OcrError", _CRASH_MESSAGE, "page_crashed", traceback.format_exc()[-2000:]))
-            del exc
-        conn.send(reply)
+        lang, timeout = task.lang, task.timeout
+        del task  # the pixels, copied into the page
+        conn.send(_read(page, fn, lang, timeout))
+        # Nothing of this page outlives it (the next page would otherwise be read while this one's
+        # images are still held), and the freed memory goes back to the system.
+        del page
+        release_memory()
 
+
+def _read(page: Page, fn: Callable, lang: str, timeout: float) -> tuple[str, object]:
+    """A worker's reply for one page: ("ok", what the parent rebuilds the OcrPage from) or
+    ("error", the error's parts)."""
+    try:
+        ocr = fn(page, lang=lang, timeout=timeout)
+        p = ocr.prepared
+        return (
+            "ok",
+            {
+                "rotation": p.rotation,
+                "skew_deg": p.skew_deg,
+                "ocr_image": (p.ocr_image.mode, p.ocr_image.size, p.ocr_image.tobytes()),
+                "ocr_to_upright": p.ocr_to_upright,
+                "orientation_confidence": p.orientation_confidence,
+                "ink_ratio": p.ink_ratio,
+                "warnings": p.warnings,
+                "words": ocr.words,
+                "lines": ocr.lines,
+            },
+        )
+    except SohoaError as exc:
+        return ("error", (type(exc).__name__, exc.message, exc.code, exc.detail))
+    except Exception:  # noqa: BLE001 - a bug on one page must not stop the batch
+        return ("error", ("OcrError", _CRASH_MESSAGE, "page_crashed", traceback.format_exc()[-2000:]))
+
+
+def release_memory() -> None:
+    """Give the memory freed by the last page back to the system (glibc keeps freed heap memory
+    for reuse otherwise, and a page's large images leave the heap fragmented)."""
+    gc.collect()
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+def _libc_malloc_trim():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return None
+
+
+_malloc_trim = _libc_malloc_trim()
 
 _CRASH_MESSAGE = "Không xử lý được trang này do lỗi chương trình: hãy báo cho quản trị viên kèm tệp quét."
 
@@ -244,6 +279,10 @@ class PagePool:
     def _replace(self, slot: _Slot, kill: bool) -> None:
         slot.stop(kill=kill)
         self._slots[self._slots.index(slot)] = self._slot()
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers (for measuring them)."""
+        return [slot.process.pid for slot in self._slots]
 
     def close(self) -> None:
         for slot in self._slots:

@@ -8,10 +8,11 @@ search, `pdftotext` and pdfplumber give the recognised Vietnamese text in place.
 
 Images are encoded by measurement (`encode_image`): a 256-colour palette compressed losslessly
 when that is both smaller than the JPEG and visibly the same (clean or born-digital pages), else a
-progressive JPEG. Everything written here is a clean, non-encrypted PDF 1.7 that strict readers
-(qpdf, pyHanko's strict mode) accept, so later signatures only append. `open_pdf` /
-`normalize_pdf` repair damaged input PDFs (scanner or camera-app made) where qpdf can and refuse
-encrypted ones with a clear message; no page is dropped.
+progressive JPEG; a scanner's own JPEG of a page shown as scanned is embedded unchanged
+(`passthrough_jpeg`, no second lossy generation). Everything written here is a clean,
+non-encrypted PDF 1.7 that strict readers (qpdf, pyHanko's strict mode) accept, so later
+signatures only append. `open_pdf` / `normalize_pdf` repair damaged input PDFs (scanner or
+camera-app made) where qpdf can and refuse encrypted ones with a clear message; no page is dropped.
 """
 
 from __future__ import annotations
@@ -73,9 +74,12 @@ class PdfPage:
     #: Tilt of the text lines on the image, counter-clockwise positive, in degrees (used to
     #: straighten the page when `write_pdf(deskew=True)`).
     skew_deg: float = 0.0
-    #: The scan's own JPEG file when `image` is exactly that file decoded (not turned): embedded
-    #: as it is, without a second lossy generation (as img2pdf and OCRmyPDF do).
+    #: The scan's own JPEG file when `image` is exactly that file decoded and then turned
+    #: clockwise by `source_rotation` (0, 90, 180, 270; the contract's `rotation`): embedded as it
+    #: is, without a second lossy generation (as img2pdf and OCRmyPDF do), and drawn turned so
+    #: that the page shows `image`. Dropped when the page is straightened (`deskew=True`).
     source_jpeg: bytes | None = None
+    source_rotation: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ class EncodedImage:
     """An image ready to be a PDF image XObject."""
 
     data: bytes
-    filter: str  # "/DCTDecode" or "/FlateDecode"
+    filter: str  # "/DCTDecode", "/FlateDecode" or "/FlateDecode /DCTDecode" (applied in that order)
     width: int
     height: int
     colour_space: object  # a pikepdf Name or an [/Indexed ...] array spec (palette, base)
@@ -323,30 +327,58 @@ def _decode_palette(enc: EncodedImage) -> np.ndarray:
     return pal[idx]
 
 
-def passthrough_jpeg(data: bytes, image: Image.Image) -> EncodedImage | None:
-    """The JPEG file as it is, when it is a baseline or progressive RGB/grey JPEG of `image`'s size."""
+#: A scanner's JPEG is wrapped in Flate only when that saves at least this share: scanners write
+#: the standard Huffman tables, which zlib squeezes by 2–7% on the generated scans (as OCRmyPDF's
+#: `--optimize 2` does); an optimised JPEG gains nothing and stays plain.
+_FLATE_OVER_JPEG_MIN_GAIN = 0.02
+
+
+def passthrough_jpeg(data: bytes, image: Image.Image, rotation: int = 0) -> EncodedImage | None:
+    """The JPEG file as it is, when it is a baseline or progressive RGB/grey JPEG of `image`'s size
+    (of its size turned back by `rotation`: a quarter turn swaps width and height).
+
+    The JPEG bytes are stored unchanged (no second lossy generation), inside a Flate layer when
+    that makes them measurably smaller (filters `[/FlateDecode /DCTDecode]`; `pdfimages -all`
+    still extracts the original file)."""
+    size = image.size[::-1] if rotation in (90, 270) else image.size
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            ok = probe.format == "JPEG" and probe.mode in ("RGB", "L") and probe.size == image.size
+            ok = probe.format == "JPEG" and probe.mode in ("RGB", "L") and probe.size == size
             mode = probe.mode
     except (OSError, ValueError):
         return None
-    if not ok or (image.mode == "L") != (mode == "L"):
+    if not ok or (image.mode == "L") != (mode == "L") or rotation not in (0, 90, 180, 270):
         return None
     space = pikepdf.Name.DeviceRGB if mode == "RGB" else pikepdf.Name.DeviceGray
-    return EncodedImage(data, "/DCTDecode", image.width, image.height, space, kind="jpeg-original")
+    deflated = zlib.compress(data, 6)
+    if len(deflated) <= len(data) * (1 - _FLATE_OVER_JPEG_MIN_GAIN):
+        return EncodedImage(deflated, "/FlateDecode /DCTDecode", *size, space, kind="jpeg-original")
+    return EncodedImage(data, "/DCTDecode", *size, space, kind="jpeg-original")
 
 
-def _image_xobject(
-    pdf: pikepdf.Pdf,
-    image: Image.Image,
-    jpeg_quality: int,
-    codec: ImageCodec,
-    source_jpeg: bytes | None = None,
-) -> pikepdf.Stream:
-    enc = passthrough_jpeg(source_jpeg, image) if source_jpeg and codec != "lossless" else None
-    if enc is None:
-        enc = encode_image(image, jpeg_quality=jpeg_quality, codec=codec)
+def _placement(rotation: int, width_pt: float, height_pt: float) -> str:
+    """The `cm` that draws an image's unit square over the whole page turned clockwise by
+    `rotation` (a quarter turn draws a landscape image on a portrait page and back)."""
+    w, h = width_pt, height_pt
+    matrix = {
+        0: (w, 0, 0, h, 0, 0),
+        90: (0, -h, w, 0, 0, h),
+        180: (-w, 0, 0, -h, w, h),
+        270: (0, h, -w, 0, w, 0),
+    }
+    return " ".join(f"{v:.4f}" for v in matrix[rotation]) + " cm"
+
+
+def _page_image(page: PdfPage, jpeg_quality: int, codec: ImageCodec) -> tuple[EncodedImage, int]:
+    """The page's image as encoded for the PDF, and how far it must be turned when drawn."""
+    if page.source_jpeg and codec != "lossless":
+        enc = passthrough_jpeg(page.source_jpeg, page.image, page.source_rotation)
+        if enc is not None:
+            return enc, page.source_rotation
+    return encode_image(page.image, jpeg_quality=jpeg_quality, codec=codec), 0
+
+
+def _image_xobject(pdf: pikepdf.Pdf, enc: EncodedImage) -> pikepdf.Stream:
     if enc.palette is not None:
         colour_space = pikepdf.Array(
             [
@@ -365,7 +397,10 @@ def _image_xobject(
     stream.Height = enc.height
     stream.ColorSpace = colour_space
     stream.BitsPerComponent = 8
-    stream.Filter = pikepdf.Name(enc.filter)
+    filters = enc.filter.split()
+    stream.Filter = (
+        pikepdf.Name(filters[0]) if len(filters) == 1 else pikepdf.Array(map(pikepdf.Name, filters))
+    )
     return stream
 
 
@@ -396,12 +431,11 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font, jpeg_quality: int, codec: I
     scale = 72.0 / page.dpi
     width_pt = page.image.width * scale
     height_pt = page.image.height * scale
-    ops = [f"q {width_pt:.4f} 0 0 {height_pt:.4f} 0 0 cm /Im0 Do Q"]
+    enc, turn = _page_image(page, jpeg_quality, codec)
+    ops = [f"q {_placement(turn, width_pt, height_pt)} /Im0 Do Q"]
     if page.words:
         ops.append(text_layer(page, scale, height_pt))
-    resources_dict = pikepdf.Dictionary(
-        XObject=pikepdf.Dictionary(Im0=_image_xobject(pdf, page.image, jpeg_quality, codec, page.source_jpeg))
-    )
+    resources_dict = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=_image_xobject(pdf, enc)))
     if page.words:
         resources_dict.Font = pikepdf.Dictionary(F0=font)
     pdf_page = pikepdf.Page(

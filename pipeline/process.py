@@ -24,7 +24,7 @@ from sohoa.schemas import (
     WordsPage,
 )
 
-from .classify import classify_page, form_version
+from .classify import PageClass, classify_page, form_version
 from .errors import InputError, MissingDependencyError, OcrError, SohoaError
 from .extract import extract_fields
 from .ingest import InputSource, open_input
@@ -32,7 +32,7 @@ from .ocr import check_tesseract
 from .ocr import settings as ocr_settings
 from .parallel import read_page, shared_pool
 from .pdf import PdfPage, TextWord, write_pdf
-from .split import split_pages
+from .split import DocumentPages, Split, split_pages
 from .types import OcrPage, PageFailure
 
 log = structlog.get_logger(__name__)
@@ -118,8 +118,8 @@ def process_input(
 
 def _run_pages(source: InputSource, out_dir: Path, options: ProcessOptions, on_page, logger):
     page_results: dict[int, PageResult] = {}
-    ocr_pages: dict[int, OcrPage] = {}
     words_pages: list[WordsPage] = []
+    documents = _Documents(source, out_dir, options, logger)
     top_error: ErrorInfo | None = None
     try:
         for item, outcome in _read_pages(source.pages(), options):
@@ -138,7 +138,6 @@ def _run_pages(source: InputSource, out_dir: Path, options: ProcessOptions, on_p
             else:
                 ocr = outcome
                 prepared = ocr.prepared
-                ocr_pages[item.index] = ocr
                 logger.info(
                     "page_prepared",
                     page=item.index,
@@ -158,6 +157,16 @@ def _run_pages(source: InputSource, out_dir: Path, options: ProcessOptions, on_p
                         words=ocr.words,
                     )
                 )
+                page_results[item.index] = PageResult(
+                    index=item.index,
+                    status=PageStatus.document,  # until the split says otherwise
+                    rotation=prepared.rotation,
+                    skew_deg=prepared.skew_deg,
+                    dpi=round(prepared.page.dpi),
+                    warnings=prepared.warnings,
+                    text=ocr.text,
+                )
+            documents.page_read(item.index, outcome if isinstance(outcome, OcrPage) else None)
             if on_page:
                 on_page(1)
     except InputError as exc:
@@ -165,34 +174,84 @@ def _run_pages(source: InputSource, out_dir: Path, options: ProcessOptions, on_p
         top_error = exc.info()
         logger.warning("input_failed", code=exc.code, detail=exc.detail)
 
-    classes = {i: classify_page(p) for i, p in sorted(ocr_pages.items())}
-    split = split_pages(classes, one_document=options.one_document)
-    documents: list[DocumentResult] = []
-    for n, group in enumerate(split.documents, start=1):
+    status = documents.finish()
+    for i, page_status in status.items():
+        page_results[i].status = PageStatus(page_status)
+    ordered = [page_results[i] for i in sorted(page_results)]
+    result = ProcessResult(
+        source=str(source.path), documents=documents.results, pages=ordered, error=top_error
+    )
+    words_pages.sort(key=lambda p: p.index)
+    return result, WordsFile(source=str(source.path), pages=words_pages)
+
+
+class _Documents:
+    """Splits an input's pages into documents and writes each as soon as it is final, so that only
+    the pages of documents still open (and pages read ahead of a slower one) are held in memory,
+    not the whole input: a page's images are dropped once its document's PDF is written.
+
+    `split_pages` decides page by page in input order and never revisits a closed document, so
+    every document of a split of the first k pages but the last is a document of the whole input.
+    With `one_document` the input is one document: every page is held to the end.
+    """
+
+    def __init__(self, source: InputSource, out_dir: Path, options: ProcessOptions, logger):
+        self.source, self.out_dir, self.options, self.logger = source, out_dir, options, logger
+        self.results: list[DocumentResult] = []
+        self._pages: dict[int, OcrPage] = {}  # read, not yet in a written document
+        self._classes: dict[int, PageClass] = {}
+        self._finished: set[int] = set()
+        self._next = 1  # every page before this one has finished (read or failed)
+
+    def page_read(self, index: int, ocr: OcrPage | None) -> None:
+        """A page finished (pages finish out of order); `ocr` is None when it failed."""
+        if ocr is not None:
+            self._pages[index] = ocr
+            self._classes[index] = classify_page(ocr)
+        self._finished.add(index)
+        if self._next not in self._finished or self.options.one_document:
+            return
+        while self._next in self._finished:
+            self._finished.discard(self._next)
+            self._next += 1
+        split = self._split(lambda i: i < self._next)
+        self._write(split.documents[:-1])  # the last one may still go on
+        for i, page_status in split.status.items():
+            if page_status != "document":  # set aside (blank, separator): nothing more reads it
+                self._pages.pop(i, None)
+
+    def finish(self) -> dict[int, str]:
+        """Write every document not written yet; the status of every page read."""
+        split = self._split(lambda i: True)
+        self._write(split.documents)
+        return split.status
+
+    def _split(self, keep) -> Split:
+        classes = {i: c for i, c in sorted(self._classes.items()) if keep(i)}
+        return split_pages(classes, one_document=self.options.one_document)
+
+    def _write(self, groups: list[DocumentPages]) -> None:
+        for group in groups[len(self.results) :]:
+            self.results.append(self._document(len(self.results) + 1, group))
+            for i in group.pages:
+                del self._pages[i]
+
+    def _document(self, n: int, group: DocumentPages) -> DocumentResult:
         doc_id = f"d{n}"
-        pages = [ocr_pages[i] for i in group.pages]
+        pages = [self._pages[i] for i in group.pages]
         extraction = extract_fields(group.doc_type, pages)
         pdf_name = f"{doc_id}.pdf"
         try:
             write_document_pdf(
-                pages, out_dir / pdf_name, title=f"{source.name} {doc_id}", jpeg_quality=options.jpeg_quality
+                pages,
+                self.out_dir / pdf_name,
+                title=f"{self.source.name} {doc_id}",
+                jpeg_quality=self.options.jpeg_quality,
             )
         except (OSError, ValueError) as exc:
-            logger.error("pdf_failed", document=doc_id, error=type(exc).__name__)
+            self.logger.error("pdf_failed", document=doc_id, error=type(exc).__name__)
             pdf_name = None
-        documents.append(
-            DocumentResult(
-                id=doc_id,
-                doc_type=group.doc_type,
-                doc_type_confidence=round(group.confidence, 3),
-                form_version=form_version(group.doc_type, pages),
-                pages=group.pages,
-                pdf=pdf_name,
-                fields=extraction.fields,
-                issues=extraction.issues,
-            )
-        )
-        logger.info(
+        self.logger.info(
             "document_found",
             document=doc_id,
             doc_type=group.doc_type,
@@ -200,22 +259,16 @@ def _run_pages(source: InputSource, out_dir: Path, options: ProcessOptions, on_p
             fields=len(extraction.fields),
             issues=len(extraction.issues),
         )
-
-    for i, ocr in ocr_pages.items():
-        prepared = ocr.prepared
-        page_results[i] = PageResult(
-            index=i,
-            status=PageStatus(split.status[i]),
-            rotation=prepared.rotation,
-            skew_deg=prepared.skew_deg,
-            dpi=round(prepared.page.dpi),
-            warnings=prepared.warnings,
-            text=ocr.text,
+        return DocumentResult(
+            id=doc_id,
+            doc_type=group.doc_type,
+            doc_type_confidence=round(group.confidence, 3),
+            form_version=form_version(group.doc_type, pages),
+            pages=group.pages,
+            pdf=pdf_name,
+            fields=extraction.fields,
+            issues=extraction.issues,
         )
-    ordered = [page_results[i] for i in sorted(page_results)]
-    result = ProcessResult(source=str(source.path), documents=documents, pages=ordered, error=top_error)
-    words_pages.sort(key=lambda p: p.index)
-    return result, WordsFile(source=str(source.path), pages=words_pages)
 
 
 def _read_pages(items, options: ProcessOptions):
@@ -240,11 +293,15 @@ def _read_pages(items, options: ProcessOptions):
 
 def _pdf_page(page: OcrPage) -> PdfPage:
     prepared = page.prepared
+    # The upright image is the scan turned by `rotation` (never resampled), so the scanner's own
+    # JPEG, drawn turned, shows the same page.
     return PdfPage(
         image=prepared.upright,
         dpi=prepared.page.dpi,
         words=[TextWord(w.text, w.box, w.line) for w in page.words],
         skew_deg=prepared.skew_deg,
+        source_jpeg=prepared.page.source_jpeg,
+        source_rotation=prepared.rotation,
     )
 
 

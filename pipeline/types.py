@@ -20,6 +20,10 @@ class Page:
     image: Image.Image  # RGB or L, 8 bits per channel
     dpi: float
     dpi_known: bool = True  # False when the file carried no resolution and it was estimated
+    #: The scanner's own JPEG file when `image` is exactly that file decoded (a .jpg input, or the
+    #: one DCT image of a scanned PDF page): the PDF can embed it unchanged. `PagePool` workers
+    #: get raw pixels only; the Dramatiq workers store this file as the page image.
+    source_jpeg: bytes | None = None
 
 
 @dataclass

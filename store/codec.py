@@ -1,11 +1,12 @@
 """How the pipeline's in-memory stage types are written to and read back from the storage directory,
 so that what crosses between actors is a file with a deterministic name, never a blob in a message.
 
-- a `Page` as a PNG (lossless, mode kept; dpi in the database row);
-- an `OcrPage` as JSON (words, lines, geometry, warnings) plus the upright image as a PNG. Read back,
-  the OcrPage carries the upright image (lazily opened) as its scan: what the later stages use
-  (classification and extraction read words and lines; the PDF shows the upright image). The
-  deskewed OCR image is not kept: recognition has already run.
+- a `Page` as its scanner's JPEG file unchanged when it has one (`Page.source_jpeg`: no encoding,
+  and the PDF can embed it as it is), else as a PNG (lossless, mode kept; dpi in the database row);
+- an `OcrPage` as JSON (words, lines, geometry, warnings, the key of its page image). Read back,
+  the OcrPage's upright image is the page image turned by the recorded rotation (a lossless
+  transpose, so no second image file is written per page); later stages read words and lines and
+  the PDF shows the upright image. The deskewed OCR image is not kept: recognition has already run.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
+from sohoa.pipeline.preprocess import turn_upright
 from sohoa.pipeline.types import OcrPage, Page, PreparedPage
 from sohoa.schemas import OcrWord
 
-from .storage import Storage
+from .storage import Storage, page_key
 
 #: zlib level 1: several times faster than the default and only a little larger for scans.
 _PNG_LEVEL = 1
@@ -31,22 +33,27 @@ def image_png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def save_page_image(storage: Storage, key: str, page: Page) -> None:
-    storage.write_bytes(key, image_png(page.image))
+def save_page_image(storage: Storage, input_id: int, page: Page) -> str:
+    """Store a page as read from its input; returns its key."""
+    key = page_key(input_id, page.index, jpeg=page.source_jpeg is not None)
+    storage.write_bytes(key, page.source_jpeg if page.source_jpeg is not None else image_png(page.image))
+    return key
 
 
 def load_page(storage: Storage, key: str, index: int, dpi: float, dpi_known: bool = True) -> Page:
-    with Image.open(storage.path(key)) as im:
+    data = storage.read_bytes(key)
+    with Image.open(io.BytesIO(data)) as im:
         im.load()
         image = im.copy()
-    return Page(index=index, image=image, dpi=dpi, dpi_known=dpi_known)
+    jpeg = data if key.endswith(".jpg") else None
+    return Page(index=index, image=image, dpi=dpi, dpi_known=dpi_known, source_jpeg=jpeg)
 
 
-def save_ocr_page(storage: Storage, ocr_key: str, upright_key: str, ocr: OcrPage) -> None:
-    """Write the upright image first, then the JSON: a JSON file always has its image."""
+def save_ocr_page(storage: Storage, ocr_key: str, image_key: str, ocr: OcrPage) -> None:
+    """The OCR'd page as JSON, naming its page image (stored already) at `image_key`."""
     prepared = ocr.prepared
-    storage.write_bytes(upright_key, image_png(prepared.upright))
     data = {
+        "image_key": image_key,
         "index": ocr.index,
         "dpi": prepared.page.dpi,
         "dpi_known": prepared.page.dpi_known,
@@ -90,12 +97,19 @@ def load_ocr_summary(storage: Storage, ocr_key: str) -> OcrSummary:
     )
 
 
-def load_ocr_page(storage: Storage, ocr_key: str, upright_key: str) -> OcrPage:
-    """Rebuild the OcrPage; its images are opened lazily (read when a PDF is written). Close them
-    with `close_ocr_pages` when done."""
+def load_ocr_page(storage: Storage, ocr_key: str) -> OcrPage:
+    """Rebuild the OcrPage with its page image turned upright. Close its images with
+    `close_ocr_pages` when done."""
     data = json.loads(storage.read_bytes(ocr_key))
-    upright = Image.open(storage.path(upright_key))
-    page = Page(index=data["index"], image=upright, dpi=data["dpi"], dpi_known=data["dpi_known"])
+    if "image_key" in data:
+        page = load_page(storage, data["image_key"], data["index"], data["dpi"], data["dpi_known"])
+        upright = turn_upright(page.image, data["rotation"])
+    else:
+        # Written before page images were shared (sohoa ≤ 2026-11-24): its upright image was stored
+        # beside it, so batches begun then still finish.
+        key = ocr_key.replace("/ocr/", "/upright/").removesuffix(".json") + ".png"
+        page = load_page(storage, key, data["index"], data["dpi"], data["dpi_known"])
+        upright = page.image.copy()
     prepared = PreparedPage(
         page=page,
         upright=upright,
@@ -114,3 +128,4 @@ def load_ocr_page(storage: Storage, ocr_key: str, upright_key: str) -> OcrPage:
 def close_ocr_pages(pages: list[OcrPage]) -> None:
     for page in pages:
         page.prepared.upright.close()
+        page.prepared.page.image.close()

@@ -9,9 +9,9 @@ either the old file, the new one, or a stray `.part` file that nothing reads.
 Layout (the one place that knows it):
 
     sources/<sha[:2]>/<sha>/<name>          a submitted input (file, or folder of page images)
-    inputs/<input-id>/pages/0001.png        a page as read from the input (before preprocessing)
-    inputs/<input-id>/ocr/0001.json         the OCR'd page (words, lines, geometry)
-    inputs/<input-id>/upright/0001.png      the page turned upright (what the PDF shows)
+    inputs/<input-id>/pages/0001.png        a page as read from the input (before preprocessing);
+                        .../0001.jpg        or the scanner's JPEG file, unchanged
+    inputs/<input-id>/ocr/0001.json         the OCR'd page (words, lines, geometry, its page image's key)
     inputs/<input-id>/d1.pdf                a document's searchable PDF
     inputs/<input-id>/result.json, words.json   as `sohoa process` writes them
     signed/<request-id>.pdf                 a signed PDF
@@ -56,16 +56,13 @@ def sha256_source(path: Path) -> str:
     return digest.hexdigest()
 
 
-def page_key(input_id: int, index: int) -> str:
-    return f"inputs/{input_id}/pages/{index:04d}.png"
+def page_key(input_id: int, index: int, *, jpeg: bool = False) -> str:
+    """A page image: the scanner's JPEG as it came (`.jpg`), or a PNG."""
+    return f"inputs/{input_id}/pages/{index:04d}.{'jpg' if jpeg else 'png'}"
 
 
 def ocr_key(input_id: int, index: int) -> str:
     return f"inputs/{input_id}/ocr/{index:04d}.json"
-
-
-def upright_key(input_id: int, index: int) -> str:
-    return f"inputs/{input_id}/upright/{index:04d}.png"
 
 
 def document_pdf_key(input_id: int, number: int) -> str:

@@ -63,3 +63,32 @@ def _block_network(monkeypatch):
 def require_services() -> bool:
     """True when tests that need Redis/RabbitMQ/PostgreSQL must fail instead of skipping (CI)."""
     return os.environ.get("SOHOA_REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """The test PKI of `tests/pki` (fresh keys, TSA/OCSP/CRLs served on 127.0.0.1), one per module.
+
+    A module that needs more (SoftHSM2 tokens) defines its own `pki`; `trust` and `nss_db` follow it.
+    """
+    from tests.pki import TestPki
+
+    pki = TestPki.create(tmp_path_factory.mktemp("pki"))
+    yield pki
+    pki.close()
+
+
+@pytest.fixture(scope="module")
+def trust(pki):
+    """The test PKI's root as the only trust anchor, for `verify_pdf`."""
+    from sohoa.pipeline.signing import load_certificates
+
+    return load_certificates([pki.cert_pem("root")])
+
+
+@pytest.fixture(scope="module")
+def nss_db(pki, tmp_path_factory):
+    """An NSS database trusting the test PKI's root, for `pdfsig`."""
+    from tests.pki import make_nss_db
+
+    return make_nss_db(pki, tmp_path_factory.mktemp("nss"))

@@ -272,15 +272,18 @@ def test_encrypted_input_is_refused_with_a_clear_error(drawn_pdf, tmp_path):
     assert caught.value.code == "corrupt_pdf"
 
 
-@pytest.fixture(scope="module")
-def recognised(tmp_path_factory):
-    """A generated birth certificate ('easy': slight tilt, noise) through the real pipeline."""
+@pytest.fixture(scope="module", params=[("easy", 21), ("medium", 22)], ids=["png-easy", "jpeg-medium"])
+def recognised(tmp_path_factory, request):
+    """A generated birth certificate through the real pipeline: 'easy' (a PNG scan, slight tilt,
+    noise; its image re-encoded) and 'medium' (a 200-dpi JPEG scan, upright, tilted 2.6°; embedded
+    as the scanner wrote it)."""
     from sohoa.pipeline.process import ProcessOptions, process_input
     from sohoa.samples import generate
     from sohoa.schemas import WordsFile
 
+    level, seed = request.param
     root = tmp_path_factory.mktemp("recognised")
-    (truth,) = generate(root / "samples", n=1, seed=21, level="easy")
+    (truth,) = generate(root / "samples", n=1, seed=seed, level=level)
     outcome = process_input(root / "samples" / truth.id, root / "out", ProcessOptions(one_document=True))
     assert not outcome.failed
     words = WordsFile.model_validate_json((outcome.out_dir / "words.json").read_bytes())
@@ -328,13 +331,67 @@ def test_jpeg_scan_is_embedded_as_it_is(tmp_path):
     with Image.open(buf) as im:
         decoded = im.convert("RGB")
     out = write_pdf([PdfPage(decoded, 100, words, source_jpeg=buf.read_bytes())], tmp_path / "j.pdf")
-    with pikepdf.open(out) as pdf:
-        (xobj,) = pdf.pages[0].get_images().values()
-        assert xobj.read_raw_bytes() == buf.read_bytes()  # no second lossy generation
+    assert extracted_images(out, tmp_path / "x") == [buf.read_bytes()]  # no second lossy generation
+    assert qpdf_check(out).returncode == 0
     # a file that is not this image is not used
     other = write_pdf(
         [PdfPage(decoded.rotate(90, expand=True), 100, source_jpeg=buf.read_bytes())], tmp_path / "k.pdf"
     )
-    with pikepdf.open(other) as pdf:
-        (xobj,) = pdf.pages[0].get_images().values()
-        assert xobj.read_raw_bytes() != buf.read_bytes()
+    assert extracted_images(other, tmp_path / "y") != [buf.read_bytes()]
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_turned_jpeg_scan_is_embedded_as_it_is_and_drawn_upright(tmp_path, rotation):
+    from sohoa.pipeline.preprocess import turn_upright
+
+    upright, words = drawn_page(dpi=100)
+    scan = tmp_path / "scan.jpg"
+    # The scan as fed: content turned `rotation` degrees counter-clockwise (the contract's rotation).
+    upright.rotate(rotation, expand=True).save(scan, quality=90)
+    with Image.open(scan) as im:
+        shown = turn_upright(im.convert("RGB"), rotation)
+    out = write_pdf(
+        [PdfPage(shown, 100, words, source_jpeg=scan.read_bytes(), source_rotation=rotation)],
+        tmp_path / "t.pdf",
+    )
+    assert extracted_images(out, tmp_path / "x") == [scan.read_bytes()]
+    assert qpdf_check(out).returncode == 0
+    (row,) = pdfimages_list(out)
+    assert (row["xppi"], row["yppi"]) == (100, 100)
+    # Rendered at the scan's resolution, the page is the upright image, pixel for pixel.
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(out), str(tmp_path / "r")], check=True)
+    (png,) = tmp_path.glob("r*.png")
+    with Image.open(png) as im:
+        rendered = np.asarray(im.convert("RGB"), dtype=np.float64)
+    assert rendered.shape[:2] == (shown.height, shown.width)
+    mse = float(np.mean((rendered - np.asarray(shown, dtype=np.float64)) ** 2))
+    assert 10 * math.log10(255**2 / max(mse, 1e-9)) > 35
+    assert "NGUYỄN THỊ HƯƠNG" in pdftotext(out)
+
+
+def test_jpeg_scan_is_wrapped_in_flate_only_when_that_pays(tmp_path):
+    image, _ = drawn_page(dpi=100, noise=True)
+    baseline = tmp_path / "baseline.jpg"  # standard Huffman tables, as scanners write them
+    image.save(baseline, quality=80)
+    optimised = tmp_path / "optimised.jpg"  # optimised tables: nothing left for zlib
+    image.save(optimised, quality=80, optimize=True, progressive=True)
+    for source, wrapped in ((baseline, True), (optimised, False)):
+        with Image.open(source) as im:
+            decoded = im.convert("RGB")
+        out = write_pdf(
+            [PdfPage(decoded, 100, source_jpeg=source.read_bytes())], tmp_path / f"{source.stem}.pdf"
+        )
+        with pikepdf.open(out) as pdf:
+            (xobj,) = pdf.pages[0].get_images().values()
+            filters = pikepdf.PdfImage(xobj).filters
+            stored = len(xobj.read_raw_bytes())
+        assert filters == (["/FlateDecode", "/DCTDecode"] if wrapped else ["/DCTDecode"])
+        assert (stored < 0.98 * source.stat().st_size) if wrapped else stored == source.stat().st_size
+        assert extracted_images(out, tmp_path / source.stem) == [source.read_bytes()]
+
+
+def extracted_images(path: Path, prefix: Path) -> list[bytes]:
+    """The images of a PDF as `pdfimages -all` writes them (a JPEG as the file that was embedded)."""
+    prefix.mkdir()
+    subprocess.run(["pdfimages", "-all", str(path), str(prefix / "im")], check=True)
+    return [f.read_bytes() for f in sorted(prefix.iterdir())]

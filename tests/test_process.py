@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from sohoa.cli import app
 
 from .drawn import BIRTH_FIELDS, birth_certificate, blank
+from .test_pdf import extracted_images, pdftotext, qpdf_check
 
 runner = CliRunner()
 
@@ -234,3 +235,52 @@ def test_unknown_page_is_not_forced_into_a_type(tmp_path):
     assert run.exit_code == 0
     (doc,) = _result(tmp_path / "out", "don").documents
     assert doc.doc_type == "unknown" and doc.fields == {}
+
+
+def test_jpeg_scans_are_embedded_as_the_scanner_wrote_them(tmp_path):
+    """A JPEG scan (a file, or the one image of a scanned PDF page) keeps its exact bytes in the
+    searchable PDF; a turned one is drawn turned, so the page shows it upright."""
+    page = birth_certificate()
+    scan = tmp_path / "upright.jpg"
+    page.save(scan, dpi=(200, 200), quality=85)
+    original = scan.read_bytes()
+    with Image.open(scan) as im:
+        decoded = im.convert("RGB")
+    write_pdf([PdfPage(decoded, 200, source_jpeg=original)], tmp_path / "scanner.pdf")
+    turned = tmp_path / "turned.jpg"
+    page.rotate(90, expand=True).save(turned, dpi=(200, 200), quality=85)
+    out = tmp_path / "out"
+    run = _process(str(scan), str(tmp_path / "scanner.pdf"), str(turned), "--out", str(out))
+    assert run.exit_code == 0, run.output
+    for name in ("upright", "scanner"):
+        pdf = out / name / "d1.pdf"
+        assert extracted_images(pdf, tmp_path / f"{name}-images") == [original]
+        assert qpdf_check(pdf).returncode == 0
+        assert "GIẤY KHAI SINH" in pdftotext(pdf)
+    result = _result(out, "turned")
+    assert result.pages[0].rotation == 90
+    pdf = out / "turned" / "d1.pdf"
+    assert extracted_images(pdf, tmp_path / "turned-images") == [turned.read_bytes()]
+    with pdfplumber.open(pdf) as doc:
+        shown = doc.pages[0]
+        assert abs(shown.width - page.width * 72 / 200) < 1 and abs(shown.height - page.height * 72 / 200) < 1
+        title = [w for w in shown.extract_words() if w["text"] in ("KHAI", "SINH")]
+        assert title and all(100 < w["top"] < 135 for w in title)  # where it is on the upright page
+
+
+def test_documents_are_written_as_soon_as_they_are_final(inputs, tmp_path):
+    """A document's PDF is written when the next document starts, not at the end of the input, so
+    the pages of finished documents are not held in memory while the rest is read."""
+    from sohoa.pipeline.process import ProcessOptions, process_input
+
+    seen: list[int] = []
+    out_dir = tmp_path / "stack"
+    outcome = process_input(
+        inputs / "stack.tif",
+        tmp_path,
+        ProcessOptions(),
+        on_page=lambda _: seen.append(len(list(out_dir.glob("d*.pdf")))),
+    )
+    assert seen == [0, 1]  # after both pages: the first document is final, the second may go on
+    assert [d.pages for d in outcome.result.documents] == [[1], [2]]
+    assert sorted(p.name for p in out_dir.glob("d*.pdf")) == ["d1.pdf", "d2.pdf"]

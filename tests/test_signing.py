@@ -7,9 +7,7 @@ Every signed output is checked by two independent validators: pyHanko's validati
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,14 +19,13 @@ from sohoa.pipeline.signing import (
     Signer,
     SignerProfile,
     SignOptions,
-    load_certificates,
 )
 from sohoa.pipeline.signing import errors as E
 from sohoa.pipeline.signing.verify import verify_pdf
 from typer.testing import CliRunner
 
 from sohoa.cli import app
-from tests.pki import TestPki
+from tests.pki import assert_pdfsig_accepts, pdfsig
 
 PASS = "mật-khẩu-thử-9271"
 CONTRACT_KEYS = {
@@ -48,18 +45,6 @@ CONTRACT_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    pki = TestPki.create(tmp_path_factory.mktemp("pki"))
-    yield pki
-    pki.close()
-
-
-@pytest.fixture(scope="module")
-def trust(pki):
-    return load_certificates([pki.cert_pem("root")])
-
-
-@pytest.fixture(scope="module")
 def clean_pdf(tmp_path_factory) -> Path:
     img = Image.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(img)
@@ -67,33 +52,6 @@ def clean_pdf(tmp_path_factory) -> Path:
     for i in range(20):
         draw.line((120, 400 + 50 * i, 1100, 400 + 50 * i), fill=(30, 30, 30), width=3)
     return write_pdf([PdfPage(img, 150)], tmp_path_factory.mktemp("pdf") / "clean.pdf")
-
-
-@pytest.fixture(scope="module")
-def nss_db(pki, tmp_path_factory) -> Path:
-    return make_nss_db(pki, tmp_path_factory.mktemp("nss"))
-
-
-def make_nss_db(pki, db: Path) -> Path:
-    """An NSS database for `pdfsig` trusting the test PKI's root."""
-    subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
-    subprocess.run(
-        [
-            "certutil",
-            "-A",
-            "-d",
-            f"sql:{db}",
-            "-n",
-            "sohoa-test-root",
-            "-t",
-            "CT,C,C",
-            "-i",
-            str(pki.cert_pem("root")),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return db
 
 
 def _key(pki, label="leader", *, offline=False) -> Pkcs12KeyStore:
@@ -105,33 +63,6 @@ def _sign(pki, src, dst, level=Level.B_B, label="leader", **kw):
     options = SignOptions(level=level, tsa_url=kw.pop("tsa_url", pki.tsa_url), **kw)
     with Signer(_key(pki, label), options) as signer:
         return signer.sign_file(src, dst)
-
-
-def pdfsig(path: Path, db: Path) -> list[dict]:
-    """poppler's verdict per signature: {'field', 'validation', 'certificate'}."""
-    proc = subprocess.run(
-        ["pdfsig", "-nssdir", f"sql:{db}", str(path)], capture_output=True, text=True, timeout=60
-    )
-    sigs = []
-    for block in re.split(r"^Signature #\d+:$", proc.stdout, flags=re.M)[1:]:
-        get = lambda key, b=block: (re.search(rf"- {key}: (.*)", b) or [None, None])[1]  # noqa: E731
-        sigs.append(
-            {
-                "field": get("Signature Field Name"),
-                "type": get("Signature Type"),
-                "validation": get("Signature Validation"),
-                "certificate": get("Certificate Validation"),
-            }
-        )
-    return sigs
-
-
-def _assert_pdfsig_accepts(path, db, n_regular):
-    sigs = [s for s in pdfsig(path, db) if s["type"] == "ETSI.CAdES.detached"]
-    assert len(sigs) == n_regular
-    for s in sigs:
-        assert s["validation"] == "Signature is Valid.", s
-        assert s["certificate"] == "Certificate is Trusted.", s
 
 
 @pytest.mark.parametrize("level", list(Level))
@@ -152,7 +83,7 @@ def test_every_level_is_accepted_by_pyhanko_and_pdfsig(pki, trust, clean_pdf, ns
     assert (sig.timestamp is None) == (level is Level.B_B)
     # B-LT/B-LTA append the DSS (and the document timestamp): allowed changes after the signature.
     assert sig.changes_after == ("none" if level in (Level.B_B, Level.B_T) else "allowed")
-    _assert_pdfsig_accepts(out, nss_db, 1)
+    assert_pdfsig_accepts(out, nss_db, 1)
 
 
 @pytest.mark.parametrize("label", ["leader", "leader-ocsp"])
@@ -187,7 +118,7 @@ def test_several_signatures_agency_certifies_then_leader(pki, trust, clean_pdf, 
     agency, leader = report.signatures
     assert (agency.field, agency.changes_after, agency.covers_whole_file) == ("Agency1", "allowed", False)
     assert leader.field == "Leader2" and leader.level == "B-LT"
-    _assert_pdfsig_accepts(second, nss_db, 2)
+    assert_pdfsig_accepts(second, nss_db, 2)
 
 
 def test_interrupted_flow_digest_then_external_signature_then_finish(pki, trust, clean_pdf, tmp_path):

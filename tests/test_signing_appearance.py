@@ -26,7 +26,6 @@ from sohoa.pipeline.signing import (
     Signer,
     SignerProfile,
     SignOptions,
-    load_certificates,
 )
 from sohoa.pipeline.signing import errors as E
 from sohoa.pipeline.signing.appearance import IMAGE_RECT_KEY, find_font, format_signing_time
@@ -35,8 +34,8 @@ from sohoa.pipeline.signing.verify import verify_pdf
 from typer.testing import CliRunner
 
 from sohoa.cli import app
-from tests.pki import TestPki
-from tests.test_signing import PASS, _assert_pdfsig_accepts, make_nss_db
+from tests.pki import assert_pdfsig_accepts
+from tests.test_signing import PASS
 
 DPI = 150
 RENDER_DPI = 144  # 2 pixels per point
@@ -48,23 +47,6 @@ LEADER = dict(
     authority=["KT. CHỦ TỊCH"],
 )
 AGENCY = "UBND xã Thử Nghiệm"
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    pki = TestPki.create(tmp_path_factory.mktemp("pki"))
-    yield pki
-    pki.close()
-
-
-@pytest.fixture(scope="module")
-def trust(pki):
-    return load_certificates([pki.cert_pem("root")])
-
-
-@pytest.fixture(scope="module")
-def nss_db(pki, tmp_path_factory) -> Path:
-    return make_nss_db(pki, tmp_path_factory.mktemp("nss"))
 
 
 def _draw_page(lines, size=(1240, 1754)) -> PdfPage:
@@ -211,7 +193,7 @@ def test_leader_then_agency_seal_over_left_third(pki, trust, nss_db, decision_pd
     lead, ag = report.signatures
     assert (lead.signer, lead.changes_after, lead.level) == ("Nguyễn Văn Lãnh", "allowed", "B-T")
     assert (ag.signer, ag.changes_after, ag.level) == ("UBND xã Thử Nghiệm", "none", "B-T")
-    _assert_pdfsig_accepts(both, nss_db, 2)
+    assert_pdfsig_accepts(both, nss_db, 2)
 
     widgets = _widgets(both)
     h = widgets["_height"]
@@ -257,7 +239,7 @@ def test_leader_full_block_in_a_box(pki, trust, nss_db, scan_pdf, images, tmp_pa
     result = _sign(pki, scan_pdf, out, profile, "leader")
     assert result.page == 2
     assert verify_pdf(out, trust).ok
-    _assert_pdfsig_accepts(out, nss_db, 1)
+    assert_pdfsig_accepts(out, nss_db, 1)
     widgets = _widgets(out, 1)
     h = widgets["_height"]
     assert widgets["Leader1"]["rect"] == box
@@ -288,7 +270,7 @@ def test_digitised_copy_stamp_top_right_of_page_one(
     report = verify_pdf(both, trust)
     assert report.ok, report
     assert [s.changes_after for s in report.signatures] == ["allowed", "none"]
-    _assert_pdfsig_accepts(both, nss_db, 2)
+    assert_pdfsig_accepts(both, nss_db, 2)
 
     widgets = _widgets(both)
     h = widgets["_height"]
@@ -418,7 +400,7 @@ def test_leader_signs_into_an_existing_empty_field(pki, trust, nss_db, scan_pdf,
     result = _sign(pki, with_field, out, profile, "leader")
     assert result.page == 1
     assert verify_pdf(out, trust).ok
-    _assert_pdfsig_accepts(out, nss_db, 1)
+    assert_pdfsig_accepts(out, nss_db, 1)
     widgets = _widgets(out, 0)
     h = widgets["_height"]
     assert set(widgets) - {"_height"} == {"ChuKyLanhDao"}  # signed into the field, no new one

@@ -14,15 +14,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 from sohoa.pipeline.pdf import PdfPage, write_pdf
-from sohoa.pipeline.signing import CscKeyStore, Level, Pkcs11KeyStore, Signer, SignOptions, load_certificates
+from sohoa.pipeline.signing import CscKeyStore, Level, Pkcs11KeyStore, Signer, SignOptions
 from sohoa.pipeline.signing import errors as E
 from sohoa.pipeline.signing.keys import token_lock
 from sohoa.pipeline.signing.verify import verify_pdf
 from typer.testing import CliRunner
 
 from sohoa.cli import app
-from tests.pki import SOFTHSM_MODULE, CscServer, TestPki, softhsm_setup, softhsm_token
-from tests.test_signing import _assert_pdfsig_accepts, make_nss_db
+from tests.pki import SOFTHSM_MODULE, CscServer, TestPki, assert_pdfsig_accepts, softhsm_setup, softhsm_token
 
 PIN = "246810"
 TOKEN = "sohoa-leader"
@@ -44,16 +43,6 @@ def clean_pdf(tmp_path_factory) -> Path:
     img = Image.new("RGB", (1240, 1754), "white")
     ImageDraw.Draw(img).rectangle((100, 100, 1140, 300), outline="black", width=4)
     return write_pdf([PdfPage(img, 150)], tmp_path_factory.mktemp("pdf") / "clean.pdf")
-
-
-@pytest.fixture(scope="module")
-def trust(pki):
-    return load_certificates([pki.cert_pem("root")])
-
-
-@pytest.fixture(scope="module")
-def nss_db(pki, tmp_path_factory):
-    return make_nss_db(pki, tmp_path_factory.mktemp("nss"))
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +87,7 @@ def test_pkcs11_token_signs_a_batch_in_one_session(pki, trust, nss_db, clean_pdf
         (sig,) = report.signatures
         assert sig.signer == "Nguyễn Văn Lãnh" and sig.level == level.value
         assert (sig.timestamp is None) == (level is Level.B_B)
-    _assert_pdfsig_accepts(pairs[0][1], nss_db, 1)
+    assert_pdfsig_accepts(pairs[0][1], nss_db, 1)
 
 
 def test_pkcs11_wrong_pin_and_missing_key_and_token(pki):
@@ -198,7 +187,7 @@ def test_csc_batch_of_ten_needs_exactly_one_authorisation(
     for _, out in pairs:
         report = verify_pdf(out, trust)
         assert report.ok and report.signatures[0].level == level.value, report
-    _assert_pdfsig_accepts(pairs[-1][1], nss_db, 1)
+    assert_pdfsig_accepts(pairs[-1][1], nss_db, 1)
 
 
 def test_csc_authorisation_refused_signs_nothing(pki, trust, csc, clean_pdf, tmp_path):

@@ -270,3 +270,40 @@ def test_the_same_page_added_by_two_readers_at_once(postgres_url):
             )
     finally:
         engine.dispose()
+
+
+def test_ocr_page_round_trip_and_the_layout_before_shared_page_images(tmp_path):
+    """An OCR'd page reads back with its upright image derived from the stored page; one written in
+    the earlier layout (upright PNG beside the JSON, no `image_key`) still reads back the same."""
+    import json
+
+    from sohoa.pipeline.parallel import read_page
+    from sohoa.pipeline.types import Page
+    from sohoa.store import codec
+    from sohoa.store.storage import ocr_key
+
+    from .drawn import birth_certificate
+
+    storage = Storage(tmp_path)
+    turned = Page(index=0, image=birth_certificate().rotate(90, expand=True), dpi=150, dpi_known=True)
+    ocr = read_page(turned)
+    assert ocr.prepared.rotation != 0
+    image_key = codec.save_page_image(storage, 1, turned)
+    key = ocr_key(1, 0)
+    codec.save_ocr_page(storage, key, image_key, ocr)
+    (new,) = pages = [codec.load_ocr_page(storage, key)]
+    assert new.prepared.upright.size == ocr.prepared.upright.size
+    assert [w.text for w in new.words] == [w.text for w in ocr.words]
+    upright_pixels = new.prepared.upright.convert("L").tobytes()
+    codec.close_ocr_pages(pages)
+
+    data = json.loads(storage.read_bytes(key))
+    del data["image_key"]
+    storage.write_bytes(key, json.dumps(data).encode())
+    storage.write_bytes(
+        key.replace("/ocr/", "/upright/").replace(".json", ".png"), codec.image_png(ocr.prepared.upright)
+    )
+    old = codec.load_ocr_page(storage, key)
+    assert old.prepared.upright.convert("L").tobytes() == upright_pixels
+    assert [w.text for w in old.words] == [w.text for w in ocr.words]
+    codec.close_ocr_pages([old])

@@ -30,7 +30,8 @@ from sqlalchemy import text
 
 from sohoa.config import load_settings
 
-from .drawn import birth_certificate, blank
+from .drawn import birth_certificate
+from .store_support import add_processed_document
 from .test_store import postgres_url  # noqa: F401 - fixture
 
 SOHOA = Path(sys.executable).with_name("sohoa")
@@ -213,7 +214,7 @@ def test_restart_mid_batch_does_everything_exactly_once(inputs, database_url, tm
     finally:
         runtime.stop()
     expected = {f"inputs/1/{kind}/{i:04d}.{ext}" for i in range(1, 4) for kind, ext in
-                (("pages", "png"), ("ocr", "json"), ("upright", "png"))}  # fmt: skip
+                (("pages", "png"), ("ocr", "json"))}  # fmt: skip
     expected |= {f"inputs/1/d{n}.pdf" for n in range(1, 4)} | {"inputs/1/result.json", "inputs/1/words.json"}
     assert sorted(files) == sorted(expected)  # no duplicate, no stray temporary file
     result = json.loads((storage_dir / "inputs/1/result.json").read_text())
@@ -307,9 +308,6 @@ def test_watch_takes_a_file_once_even_while_it_is_written(inputs, database_url, 
 def test_signature_is_applied_once_on_its_own_queue(tmp_path):
     """A signature request whose message arrives twice is signed once (one row, one file); signing
     runs on the `sign` queue, so it does not wait for OCR workers (none run here)."""
-    from sohoa.pipeline.pdf import PdfPage, write_pdf
-    from sohoa.store.models import Document, DocumentState, Input, InputState
-
     url = f"sqlite:///{tmp_path / 'state.db'}"
     runtime = _runtime(url, tmp_path / "storage")
     calls = []
@@ -322,18 +320,9 @@ def test_signature_is_applied_once_on_its_own_queue(tmp_path):
 
     runtime.context.signers["default"] = copy_signer
     try:
-        write_pdf([PdfPage(blank(100), 100)], runtime.storage.path("inputs/1/d1.pdf"))
         with db.transaction(runtime.sessions) as s:
-            batch = state.create_batch(s, "sign", [state.SourceFile("x", "sources/x", "0" * 64, "x.pdf")])
-            inp = s.query(Input).filter_by(batch_id=batch).one()
-            inp.state = InputState.done
-            doc = Document(
-                input_id=inp.id, number=1, state=DocumentState.done, doc_type="unknown", doc_type_confidence=0.5,
-                pages=[1], issues=[], pdf_key="inputs/1/d1.pdf",
-            )  # fmt: skip
-            s.add(doc)
-            s.flush()
-            request = state.request_signature(s, doc.id, profile="sao-y")
+            doc_id = add_processed_document(runtime, s)
+            request = state.request_signature(s, doc_id, profile="sao-y")
         runtime.start(WorkerOptions(ocr_threads=0, queues=frozenset({"sign"})))
         runtime.send(state.Step(state.SIGN, request))
         runtime.send(state.Step(state.SIGN, request))

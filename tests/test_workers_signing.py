@@ -13,27 +13,17 @@ import time
 from pathlib import Path
 
 import pytest
-from sohoa.pipeline.pdf import PdfPage, write_pdf
 from sohoa.pipeline.signing import load_certificates
 from sohoa.pipeline.signing.verify import verify_pdf
 from sohoa.store import db, state
-from sohoa.store.models import Document, DocumentState, Input, InputState
 from sohoa.workers.context import reset_configured_signers
 from sohoa.workers.runtime import Runtime, WorkerOptions
 from sqlalchemy import text
 
 from sohoa.config import load_settings
-from tests.drawn import blank
-from tests.pki import TestPki
+from tests.store_support import add_processed_document
 
 PASS = "mật-khẩu-worker-5521"
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    pki = TestPki.create(tmp_path_factory.mktemp("pki"))
-    yield pki
-    pki.close()
 
 
 @pytest.fixture(autouse=True)
@@ -66,20 +56,11 @@ key_store = {{ type = "pkcs12", path = "leader.p12", passphrase_env = "SOHOA_TES
     db.upgrade(url)
     runtime = Runtime(load_settings(database_url=url, storage_dir=tmp_path / "storage"))
     try:
-        write_pdf([PdfPage(blank(100), 100)], runtime.storage.path("inputs/1/d1.pdf"))
         with db.transaction(runtime.sessions) as s:
-            batch = state.create_batch(s, "sign", [state.SourceFile("x", "sources/x", "0" * 64, "x.pdf")])
-            inp = s.query(Input).filter_by(batch_id=batch).one()
-            inp.state = InputState.done
-            doc = Document(
-                input_id=inp.id, number=1, state=DocumentState.done, doc_type="unknown", doc_type_confidence=0.5,
-                pages=[1], issues=[], pdf_key="inputs/1/d1.pdf",
-            )  # fmt: skip
-            s.add(doc)
-            s.flush()
-            signed_req = state.request_signature(s, doc.id, profile="truong-phong")
-            named_req = state.request_signature(s, doc.id, profile="leader", keystore="truong-phong")
-            failed_req = state.request_signature(s, doc.id, profile="no-secret")
+            doc_id = add_processed_document(runtime, s)
+            signed_req = state.request_signature(s, doc_id, profile="truong-phong")
+            named_req = state.request_signature(s, doc_id, profile="leader", keystore="truong-phong")
+            failed_req = state.request_signature(s, doc_id, profile="no-secret")
         runtime.start(WorkerOptions(ocr_threads=0, queues=frozenset({"sign", "sign.truong-phong"})))
         for request in (signed_req, named_req, failed_req):
             runtime.send(state.Step(state.SIGN, request))

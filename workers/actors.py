@@ -54,10 +54,8 @@ from sohoa.store.storage import (
     document_pdf_key,
     input_dir_key,
     ocr_key,
-    page_key,
     sha256_file,
     signed_pdf_key,
-    upright_key,
 )
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -200,8 +198,7 @@ def ingest_input(input_id: int) -> None:
                     )  # fmt: skip
             else:
                 item.index = index
-                key = page_key(input_id, index)
-                codec.save_page_image(ctx.storage, key, item)
+                key = codec.save_page_image(ctx.storage, input_id, item)
                 with ctx.tx() as s:
                     page_id, page_state = state.add_page(
                         s, input_id, index, image_key=key, dpi=item.dpi, dpi_known=item.dpi_known
@@ -229,7 +226,7 @@ def ocr_page(page_id: int) -> None:
     ocr = ocr_stage(prepared, lang=ctx.options.lang, timeout=ctx.options.ocr_timeout)
     page_class = classify_page(ocr)
     okey = ocr_key(page.input_id, page.index)
-    codec.save_ocr_page(ctx.storage, okey, upright_key(page.input_id, page.index), ocr)
+    codec.save_ocr_page(ctx.storage, okey, page.image_key, ocr)
     with ctx.tx() as s:
         steps = state.page_done(
             s,
@@ -273,9 +270,7 @@ def split_input(input_id: int) -> None:
 def _load_document_pages(ctx, document):
     with ctx.tx() as s:
         keys = state.ocr_keys_of(s, document.input_id, document.pages)
-    return [
-        codec.load_ocr_page(ctx.storage, keys[i], upright_key(document.input_id, i)) for i in document.pages
-    ]
+    return [codec.load_ocr_page(ctx.storage, keys[i]) for i in document.pages]
 
 
 @_guard(_fail_document)

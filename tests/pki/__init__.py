@@ -13,8 +13,10 @@ Nothing here is committed but the YAML: keys, certificates and PKCS#12 files liv
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import string
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -322,3 +324,53 @@ class CscServer:
 
     def close(self) -> None:
         self._server.stop()
+
+
+def make_nss_db(pki, db: Path) -> Path:
+    """An NSS database for `pdfsig` trusting the test PKI's root."""
+    subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{db}",
+            "-n",
+            "sohoa-test-root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(pki.cert_pem("root")),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return db
+
+
+def pdfsig(path: Path, db: Path) -> list[dict]:
+    """poppler's verdict per signature: {'field', 'validation', 'certificate'}."""
+    proc = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{db}", str(path)], capture_output=True, text=True, timeout=60
+    )
+    sigs = []
+    for block in re.split(r"^Signature #\d+:$", proc.stdout, flags=re.M)[1:]:
+        get = lambda key, b=block: (re.search(rf"- {key}: (.*)", b) or [None, None])[1]  # noqa: E731
+        sigs.append(
+            {
+                "field": get("Signature Field Name"),
+                "type": get("Signature Type"),
+                "validation": get("Signature Validation"),
+                "certificate": get("Certificate Validation"),
+            }
+        )
+    return sigs
+
+
+def assert_pdfsig_accepts(path, db, n_regular):
+    """pdfsig finds `n_regular` CAdES signatures, each valid and trusted through `db`."""
+    sigs = [s for s in pdfsig(path, db) if s["type"] == "ETSI.CAdES.detached"]
+    assert len(sigs) == n_regular
+    for s in sigs:
+        assert s["validation"] == "Signature is Valid.", s
+        assert s["certificate"] == "Certificate is Trusted.", s

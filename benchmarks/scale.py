@@ -1,0 +1,367 @@
+"""Scale-out: pages per minute of `sohoa worker` processes on each broker and database, against
+the pipeline called directly (issue 14).
+
+For each configuration a fresh state database (a SQLite file, or a PostgreSQL database of its own),
+a fresh broker namespace (a Redis key prefix, a RabbitMQ vhost) and a fresh storage folder are made
+and removed afterwards. Workers are single-threaded processes (`sohoa worker --ocr-threads 1
+--threads 1`) started before the clock; each run first finishes a small warm-up batch (models
+loaded), then the timed batch is submitted and the clock stops when the database marks it done.
+The embedded broker (Dramatiq's in-process broker + SQLite) runs its one worker inside this process.
+"direct" is the same inputs through `pipeline.process.process_input` in this process, one page at
+a time (no queue, no database, no storage folder).
+
+Stages: "light" pages are small drawn strips with one line of text (500×300 px: a page stage of a
+few tenths of a second, so queue and database costs and any growth with the batch size show);
+"real" pages are generated scans (`sohoa samples`, one level).
+
+Columns: pages/min over the timed batch; s/page = wall seconds × workers ÷ pages (worker time per
+page); overhead = s/page against "direct" with the same stage and batch (one worker; with two
+workers on two cores it also holds CPU contention); scaling = pages/min of two workers ÷ one;
+worker peak RSS = the largest VmHWM of the worker processes.
+
+    .venv/bin/python benchmarks/scale.py [--stage light|real] [--pages 100,1000,5000]
+        [--configs redis/postgresql,rabbitmq/postgresql,embedded/sqlite] [--workers 1,2]
+        [--per-input 10] [--level medium] [--json scale.json]
+
+Needs Redis on 127.0.0.1:6379, RabbitMQ on 127.0.0.1:5672 (`rabbitmqctl` to add a vhost; run as
+root or a user allowed to) and PostgreSQL (SOHOA_BENCH_POSTGRES, default
+postgresql+psycopg://postgres@127.0.0.1:5432/postgres) for the configurations that use them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from sohoa.pipeline.process import ProcessOptions, process_input
+from sohoa.store import db
+from sqlalchemy import create_engine, text
+
+from sohoa.config import load_settings
+from sohoa.logs import configure_logging
+
+SOHOA = Path(sys.executable).with_name("sohoa")
+PG_ADMIN = os.environ.get("SOHOA_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+
+
+@dataclass
+class Row:
+    broker: str
+    db: str
+    workers: int
+    pages: int
+    seconds: float
+    pages_per_min: float
+    s_per_page: float
+    overhead_pct: float | None = None
+    scaling: float | None = None
+    worker_peak_mb: float | None = None  # largest VmHWM of the worker processes
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+def light_inputs(root: Path, pages: int, per_input: int) -> list[Path]:
+    """Folders of `per_input` small pages (the last may hold fewer), one line of text each."""
+    font = ImageFont.truetype(FONT, 28)
+    folders = []
+    for i in range((pages + per_input - 1) // per_input):
+        folder = root / f"in-{i + 1:05d}"
+        folder.mkdir(parents=True)
+        for p in range(min(per_input, pages - i * per_input)):
+            im = Image.new("RGB", (500, 300), "white")
+            ImageDraw.Draw(im).text((30, 120), f"Hồ sơ {i + 1} trang {p + 1}", font=font, fill="black")
+            im.save(folder / f"page-{p + 1}.png", dpi=(200, 200))
+        folders.append(folder)
+    return folders
+
+
+def real_inputs(root: Path, pages: int, level: str) -> list[Path]:
+    """Generated documents (one folder each) until `pages` pages; the last document is cut short."""
+    from sohoa.samples import generate
+
+    docs = generate(root / "gen", n=max(1, pages), seed=7, level=level)
+    folders, total = [], 0
+    for doc in docs:
+        take = doc.pages[: pages - total]
+        folder = root / doc.id
+        folder.mkdir()
+        for k, page in enumerate(take, start=1):
+            src = root / "gen" / page.file
+            shutil.copy(src, folder / f"page-{k}{src.suffix}")
+        folders.append(folder)
+        total += len(take)
+        if total >= pages:
+            break
+    shutil.rmtree(root / "gen")
+    return folders
+
+
+def make_inputs(root: Path, stage: str, pages: int, per_input: int, level: str) -> list[Path]:
+    root.mkdir(parents=True)
+    return light_inputs(root, pages, per_input) if stage == "light" else real_inputs(root, pages, level)
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def database(kind: str, base: Path):
+    if kind == "sqlite":
+        yield f"sqlite:///{base / 'state.db'}"
+        return
+    name = f"sohoa_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def broker(kind: str):
+    if kind == "embedded":
+        yield None
+    elif kind == "redis":
+        import redis
+
+        namespace = f"sohoa-bench-{uuid.uuid4().hex[:8]}"
+        yield f"redis://127.0.0.1:6379/13?namespace={namespace}"
+        client = redis.Redis.from_url("redis://127.0.0.1:6379/13")
+        keys = list(client.scan_iter(f"{namespace}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+    elif kind == "rabbitmq":
+        vhost = f"sohoa-bench-{uuid.uuid4().hex[:8]}"
+        ctl = ["rabbitmqctl", "-q"]
+        subprocess.run([*ctl, "add_vhost", vhost], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [*ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        try:
+            yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+        finally:
+            subprocess.run([*ctl, "delete_vhost", vhost], capture_output=True, timeout=60)
+    else:
+        raise SystemExit(f"unknown broker {kind!r}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+
+def _batch_done(engine, batch: int) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT state FROM batches WHERE id = :b"), {"b": batch}).scalar() == "done"
+
+
+def _run_batch(runtime, engine, inputs: list[Path], embedded: bool, timeout: float) -> float:
+    """Submit one batch and return the seconds until the database marks it done."""
+    started = time.perf_counter()
+    batch = runtime.submit(inputs, one_document=True, name="scale")
+    deadline = time.monotonic() + timeout
+    while not _batch_done(engine, batch):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"batch {batch} not done after {timeout:.0f} s")
+        if embedded:
+            runtime.claim()
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def run_workers(
+    broker_kind: str, db_kind: str, workers: int, warmup: list[Path], inputs: list[Path], base: Path
+) -> tuple[float, float | None]:
+    """Seconds for the timed batch, and the workers' largest peak RSS in MB (None: embedded)."""
+    from sohoa.workers.runtime import Runtime, WorkerOptions
+
+    with ExitStack() as stack:
+        url = stack.enter_context(database(db_kind, base))
+        broker_url = stack.enter_context(broker(broker_kind))
+        storage = base / "storage"
+        db.upgrade(url)
+        settings = load_settings(database_url=url, storage_dir=storage, broker_url=broker_url)
+        env = {
+            **os.environ,
+            "SOHOA_DATABASE_URL": url,
+            "SOHOA_STORAGE_DIR": str(storage),
+            "SOHOA_LOG_LEVEL": "warning",
+        }
+        if broker_url:
+            env["SOHOA_BROKER_URL"] = broker_url
+        runtime = Runtime(settings)
+        engine = db.make_engine(url)
+        stack.callback(engine.dispose)
+        procs: list[subprocess.Popen] = []
+        if broker_url is None:  # embedded: the one worker runs here
+            runtime.start(WorkerOptions(ocr_threads=1, assemble_threads=1))
+            stack.callback(runtime.stop)
+        else:
+            stack.callback(runtime.broker.close)
+            log = open(base / "workers.log", "ab")  # noqa: SIM115 - closed by the stack
+            stack.callback(log.close)
+            ports = [_free_port() for _ in range(workers)]
+            for port in ports:
+                cmd = [
+                    str(SOHOA),
+                    "worker",
+                    "--ocr-threads",
+                    "1",
+                    "--threads",
+                    "1",
+                    "--metrics-port",
+                    str(port),
+                ]
+                procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log))
+            stack.callback(_stop, procs)
+            deadline = time.monotonic() + 120
+            while not all(_healthy(p) for p in ports):
+                if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                    raise SystemExit(f"workers did not start: see {base / 'workers.log'}")
+                time.sleep(0.2)
+        _run_batch(runtime, engine, warmup, broker_url is None, 600)
+        seconds = _run_batch(runtime, engine, inputs, broker_url is None, 24 * 3600)
+        return seconds, max((_peak_mb(p.pid) for p in procs), default=None)
+
+
+def _peak_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]) / 1024
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(90)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def run_direct(warmup: list[Path], inputs: list[Path], out: Path) -> float:
+    options = ProcessOptions(one_document=True, workers=0)
+    for path in warmup:
+        process_input(path, out / "warmup", options)
+    started = time.perf_counter()
+    for path in inputs:
+        process_input(path, out / "timed", options)
+    return time.perf_counter() - started
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--stage", choices=("light", "real"), default="light")
+    ap.add_argument("--pages", default="100,1000", help="batch sizes, comma-separated")
+    ap.add_argument(
+        "--configs",
+        default="redis/postgresql,rabbitmq/postgresql,embedded/sqlite",
+        help="broker/database pairs: embedded, redis or rabbitmq / sqlite or postgresql",
+    )
+    ap.add_argument("--workers", default="1,2", help="worker process counts (embedded runs 1 only)")
+    ap.add_argument("--per-input", type=int, default=10, help="light stage: pages per input folder")
+    ap.add_argument("--level", default="medium", help="real stage: sample level")
+    ap.add_argument("--json", type=Path, default=Path("scale.json"), help="where to write the rows")
+    args = ap.parse_args()
+    configure_logging("warning")
+    sizes = [int(n) for n in args.pages.split(",")]
+    configs = [tuple(c.split("/")) for c in args.configs.split(",")]
+    counts = [int(n) for n in args.workers.split(",")]
+
+    rows: list[Row] = []
+    work = Path(tempfile.mkdtemp(prefix="sohoa-scale-"))
+    try:
+        warmup = make_inputs(work / "warmup", args.stage, 2, 2, args.level)
+        for pages in sizes:
+            inputs = make_inputs(work / f"in-{pages}", args.stage, pages, args.per_input, args.level)
+            seconds = run_direct(warmup, inputs, work / f"direct-{pages}")
+            direct = Row("direct", "-", 1, pages, seconds, 60 * pages / seconds, seconds / pages)
+            rows.append(direct)
+            _print(rows[-1])
+            for broker_kind, db_kind in configs:
+                one = None
+                for n in counts if broker_kind != "embedded" else [1]:
+                    base = Path(tempfile.mkdtemp(prefix="run-", dir=work))
+                    seconds, peak = run_workers(broker_kind, db_kind, n, warmup, inputs, base)
+                    shutil.rmtree(base, ignore_errors=True)
+                    row = Row(
+                        broker_kind, db_kind, n, pages, seconds, 60 * pages / seconds, seconds * n / pages
+                    )
+                    row.overhead_pct = 100 * (row.s_per_page / direct.s_per_page - 1)
+                    row.worker_peak_mb = peak
+                    if n == 1:
+                        one = row
+                    elif one is not None:
+                        row.scaling = row.pages_per_min / one.pages_per_min
+                    rows.append(row)
+                    _print(row)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nstage {args.stage}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the end\n")
+    print("| broker | db | workers | pages | pages/min | s/page | overhead % | scaling | worker peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        overhead = "" if r.overhead_pct is None else f"{r.overhead_pct:+.1f}"
+        scaling = "" if r.scaling is None else f"{r.scaling:.2f}×"
+        peak = "" if r.worker_peak_mb is None else f"{r.worker_peak_mb:.0f} MB"
+        print(
+            f"| {r.broker} | {r.db} | {r.workers} | {r.pages} | {r.pages_per_min:.0f} | "
+            f"{r.s_per_page:.3f} | {overhead} | {scaling} | {peak} |"
+        )
+    args.json.write_text(
+        json.dumps({"stage": args.stage, "cpus": os.cpu_count(), "rows": [asdict(r) for r in rows]}, indent=2)
+        + "\n"
+    )
+    print(f"\nwritten: {args.json}")
+
+
+def _print(row: Row) -> None:
+    print(
+        f"{row.broker}/{row.db} ×{row.workers}: {row.pages} pages in {row.seconds:.1f} s "
+        f"({row.pages_per_min:.0f} pages/min)",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
