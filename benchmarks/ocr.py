@@ -234,7 +234,10 @@ def _worker_rss(pool: PagePool) -> float:
     return peak
 
 
-def comparison_table(sets: dict[str, Path], workers: int, tmp: Path) -> None:
+OCRMYPDF = "OCRmyPDF `--deskew --rotate-pages --clean`"
+
+
+def comparison_table(sets: dict[str, Path], workers: int, tmp: Path, with_ocrmypdf: bool = True) -> None:
     items = [(level, root / p["file"], p) for level, root in sets.items() for p in pages_of(root)]
     print(f"\n## Raw Tesseract, OCRmyPDF and sohoa side by side ({len(items)} pages, {workers} at a time)\n")
     results: dict[str, list[Read]] = {}
@@ -245,12 +248,11 @@ def comparison_table(sets: dict[str, Path], workers: int, tmp: Path) -> None:
         results["raw `tesseract -l vie`"] = list(ex.map(lambda it: read_raw(it[1], it[2]), items))
     wall["raw `tesseract -l vie`"] = time.perf_counter() - started
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(workers) as ex:
-        results["OCRmyPDF `--deskew --rotate-pages --clean`"] = list(
-            ex.map(lambda it: read_ocrmypdf(it[1], it[2], tmp), items)
-        )
-    wall["OCRmyPDF `--deskew --rotate-pages --clean`"] = time.perf_counter() - started
+    if with_ocrmypdf:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(workers) as ex:
+            results[OCRMYPDF] = list(ex.map(lambda it: read_ocrmypdf(it[1], it[2], tmp), items))
+        wall[OCRMYPDF] = time.perf_counter() - started
 
     pool = PagePool(workers)
     list(pool.run([Page(1, Image.new("RGB", (400, 300), "white"), 200)] * workers))  # start workers
@@ -302,26 +304,35 @@ def comparison_table(sets: dict[str, Path], workers: int, tmp: Path) -> None:
                 f"{'' if seconds is None else f'{seconds:.2f}'} | {peak:.0f} |"
             )
     base = wall["raw `tesseract -l vie`"]
-    print(
-        f"\nsohoa against raw Tesseract: {wall['sohoa'] / base:.2f}× the time; "
-        f"throughput {wall['OCRmyPDF `--deskew --rotate-pages --clean`'] / wall['sohoa']:.1f}× OCRmyPDF's."
-    )
+    print(f"\nsohoa against raw Tesseract: {wall['sohoa'] / base:.2f}× the time", end="")
+    print(f"; throughput {wall[OCRMYPDF] / wall['sohoa']:.1f}× OCRmyPDF's." if OCRMYPDF in wall else ".")
     for tool, reads in results.items():
         for (_level, path, _p), read in zip(items, reads, strict=True):
             if read.failed:
                 print(f"<!-- {tool} failed on {path}: {read.failed[-160:]!r} -->")
 
 
-ABLATION = {
-    "no clean-up (grey deskewed page), psm 6": (cleanup.NONE, 6),
-    "+ dotted leaders whitened": (cleanup.CleanupOptions(colour=False, background=False), 6),
-    "+ colour dropout (seals, signatures, guilloche)": (cleanup.CleanupOptions(background=False), 6),
-    "+ background flattened (sohoa default)": (cleanup.DEFAULT, 6),
-    "default + 3×3 median": (cleanup.CleanupOptions(denoise=True), 6),
-    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 6),
-    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 6),
-    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 6),
-    "default, psm 3": (cleanup.DEFAULT, 3),
+ABLATION = {  # name: (clean-up, page segmentation, lines rebuilt by `ocr.assemble_lines`)
+    "no clean-up (grey deskewed page), psm 6": (cleanup.NONE, 6, False),
+    "+ dotted leaders whitened": (
+        cleanup.CleanupOptions(colour=False, background=False, denoise="never"),
+        6,
+        False,
+    ),
+    "+ colour dropout (seals, signatures, guilloche)": (
+        cleanup.CleanupOptions(background=False, denoise="never"),
+        6,
+        False,
+    ),
+    "+ background flattened": (cleanup.CleanupOptions(denoise="never"), 6, False),
+    "+ psm 11 and line assembly": (cleanup.CleanupOptions(denoise="never"), 11, True),
+    "+ 3×3 median on noisy pages (sohoa default)": (cleanup.DEFAULT, 11, True),
+    "default, 3×3 median on every page": (cleanup.CleanupOptions(denoise="always"), 11, True),
+    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 11, True),
+    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 11, True),
+    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 11, True),
+    "default, psm 6 and line assembly": (cleanup.DEFAULT, 6, True),
+    "default, psm 6, Tesseract's lines": (cleanup.DEFAULT, 6, False),
 }
 
 
@@ -332,12 +343,13 @@ def _ablate(job: tuple[str, str, dict]) -> tuple[str, dict[str, tuple[int, int, 
     geometry = preprocess.measure(page)
     upright = preprocess.turn_upright(page.image, geometry.rotation)
     out = {}
-    for name, (options, psm) in ABLATION.items():
+    for name, (options, psm, assemble) in ABLATION.items():
         started = time.perf_counter()
         image, _ = cleanup.clean_for_ocr(
             upright, geometry.skew_deg, page.dpi, preprocess.ocr_scale(page.dpi), options
         )
-        text = "\n".join(recognize(image, psm=psm).lines)
+        rec = recognize(image, psm=psm, dpi=page.dpi * preprocess.ocr_scale(page.dpi))
+        text = "\n".join(ocr.assemble_lines(rec.words)[1] if assemble else rec.lines)
         out[name] = (
             *page_cer(truth["lines"], text),
             *word_recall(truth["lines"], text),
@@ -387,6 +399,7 @@ def main() -> None:
     ap.add_argument("--geometry", action="store_true", help="also the skew-estimator and measure tables")
     ap.add_argument("--skip-compare", action="store_true", help="no side-by-side table")
     ap.add_argument("--skip-ablation", action="store_true", help="no clean-up table")
+    ap.add_argument("--skip-ocrmypdf", action="store_true", help="side by side without OCRmyPDF (slow)")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="sohoa-bench-ocr-"))
     sets = {}
@@ -402,7 +415,7 @@ def main() -> None:
         skew_table(sets)
         geometry_table(sets)
     if not args.skip_compare:
-        comparison_table(sets, args.workers, work / "ocrmypdf-out")
+        comparison_table(sets, args.workers, work / "ocrmypdf-out", not args.skip_ocrmypdf)
     if not args.skip_ablation:
         ablation_table(sets, args.ablation_pages, args.workers)
 

@@ -5,21 +5,25 @@ The steps, each measured on generated sets and kept only where it lowered the ch
 
 - `dropout_colour`: grey from the colour scan in which coloured ink that is not print fades to
   paper: blue signature ink everywhere, light colours (guilloche, security tint) everywhere, and red
-  inside a round seal. Each such pixel takes its brightest channel — the way a scanner's colour
-  dropout filter sees it — so black print crossing a seal or a signature stays dark while the
-  red/blue ink around it turns light. Red print outside seals (titles, serials) is kept.
+  inside a round seal. Such a pixel takes its brightest channel — the way a scanner's colour
+  dropout filter sees it — and, when that is light, the paper's grey, so black print crossing a
+  seal or a signature stays dark while the red/blue ink around it turns to paper. The colour
+  thresholds are low enough for faded, blurred ink on JPEG scans. Red print outside seals (titles,
+  serials) is kept.
 - `flatten_background`: divides the page by its smooth background (a large grey closing of a
   reduced copy), so uneven light and gradients go and a dark scanner bed becomes paper white.
 - `drop_leaders`: whitens the forms' dotted leaders (runs of evenly spaced dots on one baseline),
   which Tesseract otherwise reads as text (`ĐOÀN.BÁ.VĂN`) or takes as noise, with the words typed on
-  them. Dot-below diacritics and colons stay.
+  them. Dot-below diacritics, colons and commas on the same baseline stay.
+- a 3×3 median on noisy scans only (`noise_level`): it helps on noisy JPEG scans, and costs
+  diacritics on clean ones.
 - `binarise` (off): Tesseract's own Otsu on the cleaned grey page keeps the diacritics as well as
-  Otsu or Sauvola here did (within noise, worse on clean pages); a 3×3 median and reading 200-dpi
-  pages at 300 dpi did not help either, so they are options for the benchmark only.
+  Otsu or Sauvola here did (within noise, worse on clean pages); reading 200-dpi pages at 300 dpi
+  did not help either, so they are options for the benchmark only.
 
 `clean_for_ocr` chains them with a deskew: colour and background on the upright page, then the
-turn, then the leaders (they need level baselines). `CleanupOptions` switches steps for the
-benchmark's ablation.
+turn, then the leaders (they need level baselines), then the median. `CleanupOptions` switches
+steps for the benchmark's ablation.
 """
 
 from __future__ import annotations
@@ -31,9 +35,20 @@ import numpy as np
 from PIL import Image
 
 #: Chroma (max - min of R, G, B) from which a pixel counts as coloured ink rather than grey/black.
-_CHROMA = 48
+#: Faded, blurred seal rings and signature strokes on JPEG scans drop to 25-40; paper tint and
+#: black print stay under 15 (48 left the seals of medium/hard pages in: docs/benchmarks.md).
+_CHROMA = 24
+#: How much redder than green and blue (or bluer than red) seal (signature) ink is at least.
+_RED_OVER_GREEN, _RED_OVER_BLUE, _BLUE_OVER_RED = 20, 14, 18
 #: Coloured pixels at least this light (luminance) are security print / faint ink: dropped anywhere.
 _LIGHT = 150
+#: A dropped pixel at least this light becomes paper; a darker one (black print crossing the ink,
+#: blurred into it) keeps its brightest channel.
+_INK_FILL = 120
+#: Pages whose `noise_level` reaches this are read through a 3×3 median: on clean and lightly
+#: noisy pages (level 0-0.05) it costs diacritics, on noisy JPEG scans (0.4-3) it wins.
+_NOISY = 0.25
+_NOISE_WINDOW = 512  # half the side of the square the noise is measured on, in pixels
 #: A background darker than this is the scanner bed around the sheet, not paper.
 _BED = 110
 #: A seal's diameter range, in millimetres.
@@ -46,7 +61,8 @@ class CleanupOptions:
     background: bool = True  # flatten uneven light, whiten the scanner bed
     leaders: bool = True  # whiten dotted leaders
     binarise: str = "none"  # "none", "otsu" or "sauvola"
-    denoise: bool = False  # a 3×3 median against sensor noise and JPEG ringing
+    #: a 3×3 median against sensor noise and JPEG ringing: "auto" on noisy pages only, "always", "never"
+    denoise: str = "auto"
     min_dpi: float = 0.0  # pages below this resolution are read scaled up to it (0: never)
 
 
@@ -58,7 +74,10 @@ NONE = CleanupOptions(colour=False, background=False, leaders=False)
 def _seal_mask(red: np.ndarray, dpi: float) -> np.ndarray:
     """Round, seal-sized blobs of red ink (a red title or serial is wide, not round), filled."""
     factor = 4
-    small = cv2.resize(red.astype(np.uint8), None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    # Any red in a cell counts (a 0/1 image averaged would round thin ring strokes away).
+    small = cv2.resize(
+        red.view(np.uint8) * 255, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA
+    )
     small = (small > 0).astype(np.uint8)
     px_per_mm = dpi / 25.4 / factor
     close = max(3, int(round(2.5 * px_per_mm)) | 1)
@@ -75,23 +94,45 @@ def _seal_mask(red: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.resize(out, (red.shape[1], red.shape[0]), interpolation=cv2.INTER_NEAREST) > 0
 
 
-def dropout_colour(image: Image.Image, dpi: float) -> Image.Image:
-    """Grey image in which seal, signature and security-print colours fade to paper (see module)."""
+def dropout_colour(image: Image.Image, dpi: float, grey: Image.Image | None = None) -> Image.Image:
+    """Grey image in which seal, signature and security-print colours fade to paper (see module).
+    `grey` is the image's own grey conversion when the caller has it already."""
+    grey = grey if grey is not None else image.convert("L")
     if image.mode != "RGB":
-        return image.convert("L")
+        return grey
     r, g, b = cv2.split(np.asarray(image))  # planes: OpenCV's per-pixel ops beat numpy's axis=2
-    grey = np.asarray(image.convert("L")).copy()
+    grey = np.asarray(grey).copy()
     top = cv2.max(cv2.max(r, g), b)
     coloured = cv2.subtract(top, cv2.min(cv2.min(r, g), b)) >= _CHROMA
     if not coloured.any():
         return Image.fromarray(grey)
-    blue = coloured & (cv2.subtract(b, r) > 30) & (b >= g)
-    red = coloured & (cv2.subtract(r, g) > 40) & (cv2.subtract(r, b) > 30)
+    blue = coloured & (cv2.subtract(b, r) > _BLUE_OVER_RED) & (b >= g)
+    red = coloured & (cv2.subtract(r, g) > _RED_OVER_GREEN) & (cv2.subtract(r, b) > _RED_OVER_BLUE)
     drop = blue | (coloured & (grey >= _LIGHT))
     if red.any():
         drop |= red & _seal_mask(red, dpi)
+    # Seal ink is darker than paper in every channel (a stamp absorbs some red light too), so its
+    # brightest channel alone leaves a grey ring: light dropped pixels become the paper's grey.
+    paper = np.uint8(np.percentile(grey[::8, ::8], 90))
     grey[drop] = top[drop]
+    light = drop & (top >= _INK_FILL)
+    grey[light] = np.maximum(top[light], paper)
     return Image.fromarray(grey)
+
+
+def noise_level(image: Image.Image) -> float:
+    """Mean distance of the paper's pixels from their 3×3 median, in grey levels, measured on the
+    middle of the scan: ~0 on a clean scan, 0.5-3 with sensor noise and JPEG artefacts."""
+    w, h = image.size
+    x, y = max(0, w // 2 - _NOISE_WINDOW), max(0, h // 2 - _NOISE_WINDOW)
+    crop = np.asarray(
+        image.crop((x, y, min(w, x + 2 * _NOISE_WINDOW), min(h, y + 2 * _NOISE_WINDOW))).convert("L")
+    )
+    smooth = cv2.medianBlur(crop, 3)
+    # Paper is light in the page and in its median (a leader's dot, gone from the median, is not).
+    level = np.percentile(smooth, 40)
+    paper = (smooth >= level) & (crop >= level)
+    return float(cv2.absdiff(crop, smooth)[paper].mean()) if paper.any() else 0.0
 
 
 def flatten_background(grey: Image.Image, dpi: float) -> Image.Image:
@@ -113,62 +154,103 @@ def flatten_background(grey: Image.Image, dpi: float) -> Image.Image:
     return Image.fromarray(out)
 
 
+def _windows(x0: np.ndarray, y0: np.ndarray, size: int, shape: tuple[int, ...]):
+    """Row and column indexes of `size`×`size` windows at (x0, y0), clipped to the image."""
+    r = np.arange(size)
+    ys = np.clip(y0[:, None, None] + r[None, :, None], 0, shape[0] - 1)
+    xs = np.clip(x0[:, None, None] + r[None, None, :], 0, shape[1] - 1)
+    return np.broadcast_to(ys, (len(x0), size, size)), np.broadcast_to(xs, (len(x0), size, size))
+
+
 def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     """Grey image with the dotted leaders whitened.
 
     A leader is a run of at least five dot-sized specks on one baseline at an even pitch; every
     dot-sized speck on that baseline goes, except a dot right under a letter (a dot-below
-    diacritic) and the lower dot of a colon.
+    diacritic) and the lower dot of a colon. Vectorised over the specks (no loop per speck).
     """
     a = np.asarray(image.convert("L")).copy()
-    n, labels, stats, cent = cv2.connectedComponentsWithStats((a < 160).astype(np.uint8), connectivity=8)
+    ink = a < 160
+    n, labels, stats, cent = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
     scale = dpi / 200
     lim = 7 * scale
-    small = np.where((stats[:, 2] <= lim) & (stats[:, 3] <= lim) & (stats[:, 4] >= 2))[0]
+    small = np.flatnonzero((stats[:, 2] <= lim) & (stats[:, 3] <= lim) & (stats[:, 4] >= 2))
     small = small[small > 0]
-    rows: list[float] = []
-    groups: list[list[int]] = []
-    for i in sorted(small, key=lambda k: cent[k, 1]):
-        if groups and cent[i, 1] - cent[groups[-1][-1], 1] <= 1.5:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    for group in groups:
-        group.sort(key=lambda k: cent[k, 0])
-        run = [group[0]]
-        for prev, cur in zip(group, group[1:], strict=False):
-            step = cent[cur, 0] - cent[prev, 0]
-            even = len(run) < 2 or abs(step - (cent[run[-1], 0] - cent[run[-2], 0])) < 1.6
-            if 3 < step < 14 * scale and even:
-                run.append(cur)
-                continue
-            if len(run) >= 5:
-                rows.append(float(np.median(cent[run, 1])))
-            run = [cur]
-        if len(run) >= 5:
-            rows.append(float(np.median(cent[run, 1])))
-    if not rows:
+    if len(small) < 5:
         return Image.fromarray(a)
-    ink = a < 160
+    # Rows: specks whose centres lie within 1.5 px of the previous one (in y order) share a row.
+    by_y = small[np.argsort(cent[small, 1], kind="stable")]
+    row = np.concatenate(([0], np.cumsum(np.diff(cent[by_y, 1]) > 1.5)))
+    order = np.lexsort((cent[by_y, 0], row))
+    ids, row = by_y[order], row[order]
+    step = np.diff(cent[ids, 0])
+    ok = (row[1:] == row[:-1]) & (step > 3) & (step < 14 * scale)
+    even = np.ones_like(ok)
+    even[1:] = np.abs(step[1:] - step[:-1]) < 1.6
+    # A speck links to the one before when the step fits, and matches the step before it when
+    # that was a link too; a leader is a run of at least five specks (four links).
+    link = ok & (np.concatenate(([False], ~ok[:-1])) | even)
+    edges = np.diff(np.concatenate(([0], link.view(np.int8), [0])))
+    runs = zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)
+    runs = [ids[s : e + 1] for s, e in runs if e - s >= 4]
+    if not runs:
+        return Image.fromarray(a)
+    rows = np.sort([np.median(cent[run, 1]) for run in runs])
+    # Only specks the size of the leaders' own dots: a comma on the same baseline is taller.
+    dots = np.concatenate(runs)
+    small = small[
+        (stats[small, 3] <= np.median(stats[dots, 3]) * 1.3 + 1)
+        & (stats[small, 2] <= np.median(stats[dots, 2]) * 1.3 + 1)
+    ]
+    cy = cent[small, 1]
+    pos = np.searchsorted(rows, cy)
+    near = np.minimum(
+        np.abs(cy - rows[np.clip(pos - 1, 0, len(rows) - 1)]),
+        np.abs(cy - rows[np.clip(pos, 0, len(rows) - 1)]),
+    )
+    cand = small[near <= 2.0]
+    x0, top, w = stats[cand, 0], stats[cand, 1], stats[cand, 2]
+    # A dot right under a letter is a diacritic (dot below), not a leader: ink in the gap above it.
     gap = max(int(round(4 * scale)), 2)
-    kill = np.zeros(n, bool)
-    for y in rows:
-        kill[small[np.abs(cent[small, 1] - y) <= 2.0]] = True
-    for i in np.where(kill)[0]:
-        x, top, w = stats[i, 0], stats[i, 1], stats[i, 2]
-        # A dot right under a letter is a diacritic (dot below), not a leader.
-        if ink[max(top - gap, 0) : top, x : x + w].any():
-            kill[i] = False
-            continue
-        above = (np.abs(cent[small, 0] - cent[i, 0]) < 2.0) & (cent[small, 1] < cent[i, 1] - 3)
-        if np.any(above & (cent[small, 1] > cent[i, 1] - 16 * scale)):
-            kill[i] = False  # the lower dot of a colon
-    # Paint the dots with their anti-aliased rims in the paper around them (the lightest pixel
-    # near each), not pure white, so no light specks are left on darker paper.
-    mask = cv2.dilate(kill[labels].astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    size = max(3, int(round(9 * scale)) | 1)
-    paper = cv2.dilate(a, np.ones((size, size), np.uint8))
-    a[mask] = paper[mask]
+    span = int(lim) + 1
+    ys, xs = _windows(x0, top - gap, max(gap, span), a.shape)
+    inside = (np.arange(max(gap, span))[None, :, None] < gap) & (
+        np.arange(max(gap, span))[None, None, :] < w[:, None, None]
+    )
+    inside &= (top - gap)[:, None, None] + np.arange(max(gap, span))[None, :, None] >= 0
+    keep = (ink[ys, xs] & inside).any(axis=(1, 2))
+    # The lower dot of a colon: another speck centred just above it.
+    other = small[near > 2.0]
+    if len(other):
+        order = np.argsort(cent[other, 0])
+        ox, oy = cent[other[order], 0], cent[other[order], 1]
+        lo = np.searchsorted(ox, cent[cand, 0] - 2.0, side="right")
+        hi = np.searchsorted(ox, cent[cand, 0] + 2.0, side="left")
+        counts = np.maximum(hi - lo, 0)
+        if counts.sum():
+            which = np.repeat(np.arange(len(cand)), counts)
+            idx = np.repeat(lo - np.concatenate(([0], np.cumsum(counts)[:-1])), counts) + np.arange(
+                counts.sum()
+            )
+            dy = cent[cand[which], 1] - oy[idx]
+            keep[which[(dy > 3) & (dy < 16 * scale)]] = True
+    kill = cand[~keep]
+    if not len(kill):
+        return Image.fromarray(a)
+    # Paint each dot and a one-pixel rim (its anti-aliased edge) with the paper around it (the
+    # lightest pixel near it), not pure white, so no light specks are left on darker paper.
+    size = span + 2
+    ys, xs = _windows(stats[kill, 0] - 1, stats[kill, 1] - 1, size, a.shape)
+    mine = labels[ys, xs] == kill[:, None, None]
+    grown = mine.copy()
+    grown[:, 1:] |= mine[:, :-1]
+    grown[:, :-1] |= mine[:, 1:]
+    rim = grown.copy()
+    rim[:, :, 1:] |= grown[:, :, :-1]
+    rim[:, :, :-1] |= grown[:, :, 1:]
+    paper = cv2.dilate(a, np.ones((max(3, int(round(9 * scale)) | 1),) * 2, np.uint8))
+    py, px = ys[rim], xs[rim]
+    a[py, px] = paper[py, px]
     return Image.fromarray(a)
 
 
@@ -197,21 +279,27 @@ def clean_for_ocr(
     dpi: float,
     scale: float = 1.0,
     options: CleanupOptions = DEFAULT,
+    grey: Image.Image | None = None,
 ) -> tuple[Image.Image, np.ndarray]:
     """The image OCR reads from the upright colour page: cleaned, deskewed (turned clockwise by
-    `skew_deg`) and scaled; and the 2×3 affine from its pixels back to the upright page's."""
+    `skew_deg`) and scaled; and the 2×3 affine from its pixels back to the upright page's.
+    `grey` is the upright page in grey when the caller has it already."""
     from .preprocess import deskew_image  # local: preprocess imports this module
 
-    grey = dropout_colour(upright, dpi) if options.colour else upright.convert("L")
+    denoise = options.denoise == "always" or (options.denoise == "auto" and noise_level(upright) >= _NOISY)
+    if options.colour:
+        grey = dropout_colour(upright, dpi, grey)
+    elif grey is None:
+        grey = upright.convert("L")
     if options.background:
         grey = flatten_background(grey, dpi)
-    if options.denoise:
-        grey = Image.fromarray(cv2.medianBlur(np.asarray(grey), 3))
     if options.min_dpi and dpi * scale < options.min_dpi:
         scale = options.min_dpi / dpi
     image, back = deskew_image(grey, skew_deg, scale)
     read_dpi = dpi * scale
     if options.leaders:
         image = drop_leaders(image, read_dpi)
+    if denoise:  # after the leaders: their dots are told by size, which a median blurs
+        image = Image.fromarray(cv2.medianBlur(np.asarray(image), 3))
     image = binarise(image, options.binarise, read_dpi)
     return image, back

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 # Tesseract library is loaded: OpenMP reads it once.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+import numpy as np  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 from sohoa.schemas import OcrWord, normalize_text  # noqa: E402
@@ -41,7 +42,10 @@ except ImportError:  # pragma: no cover - depends on the installation
 MIN_VERSION = (4, 1)
 INSTALL_ADVICE = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd (hoặc chạy: make demo)"
 #: Page segmentation for whole form pages (see `ocr_page`).
-FORM_PSM = 6
+FORM_PSM = 11
+#: Tesseract settings for every recognition. Scans here are dark print on light paper: no word is
+#: worth a second, inverted reading (Tesseract 5 tries one for every doubtful word).
+VARIABLES = {"tessedit_do_invert": "0"}
 ENGINES = ("auto", "tesserocr", "pytesseract")
 
 _TIMEOUT_MESSAGE = "Nhận dạng chữ trên trang này quá lâu và đã bị dừng: hãy kiểm tra ảnh quét rồi thử lại."
@@ -198,9 +202,10 @@ _local = threading.local()
 
 
 def _api(lang: str, psm: int):
+    """This thread's API object for `lang` (one model in memory per language), set to `psm`."""
     info = tesseract_info()  # the program must be installed: its tessdata is what we read
     cache = _local.__dict__.setdefault("apis", {})
-    key = (info.tessdata, lang, psm)
+    key = (info.tessdata, lang)
     api = cache.get(key)
     if api is None:
         try:
@@ -211,7 +216,10 @@ def _api(lang: str, psm: int):
                 code="tesseract_language_missing",
                 detail=str(exc)[:300],
             ) from None
+        for name, value in VARIABLES.items():
+            api.SetVariable(name, value)
         cache[key] = api
+    api.SetPageSegMode(psm)
     return api
 
 
@@ -282,6 +290,7 @@ def _run(fn, *args, **kwargs):
 
 def _recognize_pytesseract(image: Image.Image, lang: str, psm: int, timeout: float, dpi: float | None):
     config = f"--psm {psm}" + (f" --dpi {int(round(dpi))}" if dpi else "")
+    config += "".join(f" -c {name}={value}" for name, value in VARIABLES.items())
     try:
         data = _run(
             pytesseract.image_to_data,
@@ -364,15 +373,85 @@ def detect_orientation(image: Image.Image, *, timeout: float = 60) -> Orientatio
     return Orientation(int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0)
 
 
+#: Words without a letter or digit read at a confidence below this are specks, not text.
+_JUNK_CONFIDENCE = 0.5
+#: Lines side by side whose centres are closer than this many word heights are one line.
+_SAME_LINE = 1.3
+
+
+def _is_junk(word: OcrWord) -> bool:
+    return word.confidence < _JUNK_CONFIDENCE and not any(c.isalnum() for c in word.text)
+
+
+def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
+    """Words regrouped into the page's lines, in reading order (top to bottom, left to right).
+
+    Data typed on a form sits off its dotted line (mis-registered), so Tesseract gives the value
+    a line of its own above or below its label. Two of Tesseract's lines are one line when no word
+    of one overlaps a word of the other across the page and their centres are within `_SAME_LINE`
+    word heights; the closest such pairs join first. Specks read as punctuation at low confidence
+    are dropped.
+    """
+    words = [w for w in words if not _is_junk(w)]
+    if not words:
+        return [], []
+    height = float(np.median([w.box[3] - w.box[1] for w in words]))
+    groups: dict[int, list[OcrWord]] = {}
+    for w in words:
+        groups.setdefault(w.line, []).append(w)
+    members = list(groups.values())
+    # Punctuation alone (a colon Tesseract read apart) does not keep two lines apart.
+    spans = [
+        np.array([[w.box[0], w.box[2]] for w in g if any(c.isalnum() for c in w.text)], float).reshape(-1, 2)
+        for g in members
+    ]
+    centre = [float(np.median([(w.box[1] + w.box[3]) / 2 for w in g])) for g in members]
+    order = sorted(range(len(members)), key=centre.__getitem__)
+    reach = _SAME_LINE * height
+    pairs = []
+    for k, i in enumerate(order):
+        for j in order[k + 1 :]:
+            if centre[j] - centre[i] >= reach:
+                break
+            pairs.append((centre[j] - centre[i], i, j))
+    pairs.sort()
+    root = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for _, i, j in pairs:
+        a, b = find(i), find(j)
+        if a == b or abs(centre[a] - centre[b]) >= reach:
+            continue
+        sa, sb = spans[a], spans[b]
+        if ((sa[:, None, 0] < sb[None, :, 1]) & (sb[None, :, 0] < sa[:, None, 1])).any():
+            continue  # a word of one stands over a word of the other: two lines
+        root[b] = a
+        members[a] = members[a] + members[b]
+        spans[a] = np.vstack((sa, sb))
+        centre[a] = float(np.median([(w.box[1] + w.box[3]) / 2 for w in members[a]]))
+    lines = sorted(
+        (sorted(members[r], key=lambda w: w.box[0]) for r in {find(i) for i in range(len(members))}),
+        key=lambda line: float(np.median([(w.box[1] + w.box[3]) / 2 for w in line])),
+    )
+    out = [w.model_copy(update={"line": n}) for n, line in enumerate(lines) for w in line]
+    return out, [" ".join(w.text for w in line) for line in lines]
+
+
 def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FORM_PSM):
     """The OCR stage: recognise a prepared page and give the word boxes in upright-image pixels.
 
-    Recognition runs on the cleaned, deskewed image (`pipeline/cleanup.py`) with `--psm 6` by
-    default: before the leaders were whitened the automatic layout analysis (`--psm 3`) threw whole
-    form bodies away as noise; with them whitened it is about as fast but still misses more
-    (2.9% against 2.1% CER on a mixed generated set, docs/benchmarks.md);
-    each box is moved back by its centre through the inverse tilt (and scale), keeping its shape,
-    so boxes sit on the scan the PDF shows.
+    Recognition runs on the cleaned, deskewed image (`pipeline/cleanup.py`) with `--psm 11`
+    (sparse text) by default, and the words are put back into lines by `assemble_lines`. The
+    block layouts (`--psm 6`, `3`, `4`) drop a whole text line where a mis-registered value
+    overlaps the line under it, and give a value typed off its dotted line a line of its own;
+    on a generated set of all levels CER was 3.1% with `--psm 6` against 2.6% with `--psm 11` and
+    the line assembly (docs/benchmarks.md). Each box is moved back by its centre through the
+    inverse tilt (and scale), keeping its shape, so boxes sit on the scan the PDF shows.
     """
     from .types import OcrPage  # local: types imports schemas only, this keeps the wrapper light
 
@@ -380,9 +459,10 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
     scale = float(abs(m[0][0] * m[1][1] - m[0][1] * m[1][0])) ** 0.5 or 1.0
     dpi = prepared.page.dpi / scale if prepared.page.dpi else None
     rec = recognize(prepared.ocr_image, lang=lang, timeout=timeout, psm=psm, dpi=dpi)
+    found, lines = assemble_lines(rec.words)
     width, height = prepared.upright.size
     words = []
-    for w in rec.words:
+    for w in found:
         x0, y0, x1, y1 = w.box
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         ux = m[0][0] * cx + m[0][1] * cy + m[0][2]
@@ -395,4 +475,4 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
             min(height, round(uy + hh)),
         )
         words.append(w.model_copy(update={"box": box}))
-    return OcrPage(prepared=prepared, words=words, lines=rec.lines)
+    return OcrPage(prepared=prepared, words=words, lines=lines)

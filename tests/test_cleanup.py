@@ -22,7 +22,7 @@ from sohoa.samples import generate
 from sohoa.samples.offices import seal_covered_lines
 from sohoa.samples.scoring import line_errors, page_cer
 
-from .drawn import FONT_BOLD
+from .drawn import FONT, FONT_BOLD
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +145,75 @@ def test_dotted_leaders_are_whitened_but_diacritics_and_colons_stay():
     assert (before[69:74, 900:1360] < 128).sum() > 200 and (after[69:74, 900:1360] < 128).sum() == 0
     text = "\n".join(recognize(Image.fromarray(after), psm=7).lines)
     assert "Nơi sinh:" in text and "Bệnh viện Đa khoa tỉnh" in text, text
+
+
+def _faded_jpeg_scan(image: Image.Image, seed: int = 0) -> Image.Image:
+    """The page as a worn scanner sees it: inks faded a third of the way to paper, blurred, sensor
+    noise, then a JPEG at quality 40 (what the generator's `hard` level does, made here)."""
+    import io
+
+    import cv2
+
+    a = np.asarray(image, np.float32)
+    a += (245.0 - a) * 0.35
+    a = cv2.GaussianBlur(a, (0, 0), 1.2)
+    a += np.random.default_rng(seed).standard_normal(a.shape[:2], dtype=np.float32)[..., None] * 8
+    buf = io.BytesIO()
+    Image.fromarray(a.clip(0, 255).astype(np.uint8)).save(buf, format="JPEG", quality=40)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def test_faded_seal_on_a_noisy_jpeg_scan(clean_set):
+    out, docs = clean_set
+    page = docs[0].pages[0]
+    clean = next(open_input(out / page.file).pages()).image
+    rgb = np.asarray(clean).astype(np.int16)
+    ring = (rgb[..., 0] - rgb[..., 1] > 80) & (rgb[..., 0] > 150)  # the seal's ink on the clean page
+    assert ring.sum() > 2000
+    scan = _faded_jpeg_scan(clean)
+    grey = np.asarray(cleanup.flatten_background(cleanup.dropout_colour(scan, page.dpi), page.dpi))
+    plain = np.asarray(cleanup.flatten_background(scan.convert("L"), page.dpi))
+    # Faded and blurred, the ring is still grey ink without the dropout; with it, it is paper.
+    assert np.median(plain[ring]) < 200 and np.median(grey[ring]) > 245
+    under = [line for line in page.lines if line in seal_covered_lines()]
+    text = read_page(Page(1, scan, page.dpi)).text
+    assert sum(err for _, err in line_errors(under, text)) <= 2, (under, text)
+
+
+def test_noise_level_decides_the_median(clean_set):
+    out, docs = clean_set
+    page = docs[1].pages[0]
+    image = next(open_input(out / page.file).pages()).image
+    scan = _faded_jpeg_scan(image)
+    assert cleanup.noise_level(image) < cleanup._NOISY <= cleanup.noise_level(scan)
+    # "auto" leaves a clean page as it is and smooths the noisy scan.
+    auto, _ = cleanup.clean_for_ocr(image, 0.0, page.dpi)
+    never, _ = cleanup.clean_for_ocr(image, 0.0, page.dpi, options=cleanup.CleanupOptions(denoise="never"))
+    assert np.array_equal(np.asarray(auto), np.asarray(never))
+    auto, _ = cleanup.clean_for_ocr(scan, 0.0, page.dpi)
+    never, _ = cleanup.clean_for_ocr(scan, 0.0, page.dpi, options=cleanup.CleanupOptions(denoise="never"))
+    assert (
+        np.abs(np.diff(np.asarray(auto, np.int16), axis=1)).mean()
+        < np.abs(np.diff(np.asarray(never, np.int16), axis=1)).mean()
+    )
+
+
+def test_leader_on_the_label_baseline_keeps_the_label_commas():
+    import cv2
+    from PIL import ImageFont
+
+    image = Image.new("L", (1500, 120), 255)
+    d = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 34)  # 12 pt at 200 dpi, the forms' label size
+    d.text((20, 30), "Ngày, tháng, năm sinh:", font=font, fill=0)
+    x0 = 20 + int(d.textlength("Ngày, tháng, năm sinh:", font=font)) + 10
+    d.text((x0, 30), "." * 80, font=font, fill=0)  # the leader: the form font's full stops
+    # Blurred as a scan is: the commas' tails fade and what is left of them sits on the baseline.
+    image = Image.fromarray(cv2.GaussianBlur(np.asarray(image), (0, 0), 1.2))
+    before = np.asarray(image)
+    after = np.asarray(cleanup.drop_leaders(image, 200))
+    assert (before[:, x0 + 100 :] < 160).sum() > 200 and (after[:, x0 + 100 :] < 160).sum() == 0
+    # Only the leader's dots go: the commas on the same baseline are taller than the dots.
+    assert ((before < 160) & (after >= 160))[:, : x0 - 5].sum() == 0
+    text = "\n".join(recognize(Image.fromarray(after), psm=7).lines)
+    assert "Ngày, tháng, năm sinh:" in text, text

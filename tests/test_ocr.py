@@ -113,3 +113,49 @@ def test_stuck_worker_is_killed_and_the_others_finish():
     assert "GIẤY KHAI SINH" in results[1].text and "GIẤY KHAI SINH" in results[3].text
     assert results[1].prepared.upright.size == (1654, 2339)
     assert "GIẤY KHAI SINH" in again[0][1].text
+
+
+def test_value_typed_off_its_line_joins_its_label():
+    """A value typed above its dotted line (mis-registered) is read on its label's line."""
+    from PIL import ImageDraw, ImageFont
+
+    from .drawn import FONT
+
+    image = Image.new("RGB", (1654, 400), "white")
+    d = ImageDraw.Draw(image)
+    form, data = (
+        ImageFont.truetype(FONT, 34),
+        ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 32),
+    )
+    d.text((100, 100), "Họ, chữ đệm, tên:", font=form, fill=(20, 20, 20))
+    d.text((420, 72), "NGUYỄN VĂN AN", font=data, fill=(20, 20, 20))  # 28 px above the label
+    d.text((100, 190), "Ngày, tháng, năm sinh:", font=form, fill=(20, 20, 20))
+    d.text((520, 196), "15/03/2005", font=data, fill=(20, 20, 20))
+    result = read_page(Page(1, image, 200))
+    assert "Họ, chữ đệm, tên: NGUYỄN VĂN AN" in result.lines, result.lines
+    assert "Ngày, tháng, năm sinh: 15/03/2005" in result.lines, result.lines
+    lines = {w.text: w.line for w in result.words}
+    assert lines["tên:"] == lines["NGUYỄN"] != lines["sinh:"]
+    # Tesseract alone gives the raised value a line of its own.
+    rec = ocr.recognize(result.prepared.ocr_image, psm=ocr.FORM_PSM, dpi=200)
+    assert "Họ, chữ đệm, tên: NGUYỄN VĂN AN" not in rec.lines
+
+
+def test_assemble_lines_keeps_stacked_words_apart_and_drops_specks():
+    from sohoa.schemas import OcrWord
+
+    def word(text, x0, y0, x1, y1, line, conf=0.95):
+        return OcrWord(text=text, box=(x0, y0, x1, y1), confidence=conf, line=line)
+
+    words = [
+        word("Nơi", 100, 100, 160, 130, 0),
+        word("sinh:", 170, 100, 250, 130, 0),
+        word("Bệnh", 270, 80, 350, 110, 1),  # raised value, beside the label: joins it
+        word("viện", 360, 80, 430, 110, 1),
+        word("Quê", 100, 130, 160, 160, 2),  # the next line, under the label: stays apart
+        word("quán:", 170, 130, 260, 160, 2),
+        word("‘~", 300, 140, 320, 150, 3, conf=0.2),  # a speck read as punctuation
+    ]
+    out, lines = ocr.assemble_lines(words)
+    assert lines == ["Nơi sinh: Bệnh viện", "Quê quán:"]
+    assert [w.line for w in out] == [0, 0, 0, 0, 1, 1]
