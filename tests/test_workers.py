@@ -354,3 +354,27 @@ def test_only_transient_errors_are_retried():
     assert not is_transient(IntegrityError("INSERT", {}, Exception("unique")))
     assert not is_transient(ValueError("bug"))
     assert retry_when(0, OSError()) and not retry_when(10, OSError())
+    import redis.exceptions
+
+    # Dramatiq's Redis broker lets the client's own error through when it sends a message.
+    assert is_transient(redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379"))
+
+
+def test_a_step_the_broker_does_not_take_is_left_to_the_stall_check(tmp_path):
+    """After a committed change, a next step that cannot be sent (the broker restarting) does not
+    fail the entity: the others are still sent and the database keeps the work to re-send."""
+    import redis.exceptions
+    from sohoa.pipeline.process import ProcessOptions
+    from sohoa.store.storage import Storage
+    from sohoa.workers.context import WorkerContext
+
+    sent = []
+
+    def send(step):
+        if step.entity_id == 2:
+            raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+        sent.append(step.entity_id)
+
+    ctx = WorkerContext(sessions=None, storage=Storage(tmp_path), options=ProcessOptions(), send=send)
+    ctx.send_all([state.Step(state.EXTRACT, i) for i in (1, 2, 3)])
+    assert sent == [1, 3]

@@ -62,10 +62,17 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from .broker import QUEUE_ASSEMBLE, QUEUE_OCR, QUEUE_SIGN
 from .context import current
 
-#: Dramatiq's broker connection error (renamed in dramatiq 2; the old name goes in 3).
-_BrokerConnectionError = (
-    getattr(dramatiq.errors, "BrokerConnectionError", None) or dramatiq.errors.ConnectionError
+#: Dramatiq's broker connection error (renamed in dramatiq 2; the old name goes in 3), and the
+#: Redis client's own, which Dramatiq's Redis broker lets through unwrapped when it sends.
+_BrokerConnectionError: tuple[type[BaseException], ...] = (
+    getattr(dramatiq.errors, "BrokerConnectionError", None) or dramatiq.errors.ConnectionError,
 )
+try:
+    import redis.exceptions
+
+    _BrokerConnectionError += (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+except ImportError:  # pragma: no cover - RabbitMQ-only installs
+    pass
 log = structlog.get_logger(__name__)
 
 MAX_RETRIES = 10
@@ -204,7 +211,7 @@ def ingest_input(input_id: int) -> None:
                         s, input_id, index, image_key=key, dpi=item.dpi, dpi_known=item.dpi_known
                     )
             if page_state == PageState.pending:
-                ctx.send(state.Step(state.OCR, page_id))
+                ctx.send_all([state.Step(state.OCR, page_id)])
     except InputError as exc:  # broke part way (a truncated PDF): keep what was read
         top_error = _error(exc)
         log.warning("input_broken", input=input_id, code=exc.code, pages=count)

@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import structlog
 from sohoa.pipeline.process import ProcessOptions
 from sohoa.store.db import transaction
 from sohoa.store.state import Step
 from sohoa.store.storage import Storage
 from sqlalchemy.orm import Session, sessionmaker
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,14 @@ class WorkerContext:
             yield session
 
     def send_all(self, steps: Iterable[Step]) -> None:
+        """Send the next steps of a change already committed. A step the broker does not take now
+        (it is restarting) is not lost: the database still shows its entity unfinished, and the
+        stall check re-sends it; failing the entity for it would lose work that was done."""
         for step in steps:
-            self.send(step)
+            try:
+                self.send(step)
+            except Exception as exc:  # noqa: BLE001 - any broker client error, see above
+                log.warning("step_not_sent", step=step.actor, id=step.entity_id, error=type(exc).__name__)
 
 
 _current: WorkerContext | None = None
