@@ -4,6 +4,7 @@ their shape, cut to their kinds, validated, with a confidence (see the package d
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 
 from sohoa.schemas import DocumentIssue, FieldValue, field_kind, validate_field_value
@@ -19,6 +20,14 @@ from .values import cut
 
 #: How far (in line heights) a value may sit above or below its label's row.
 _ROW_BAND = 0.8
+#: How far a value may sit off the row of a label that has nothing on its own row (at most 0.62 of
+#: the distance between printed rows).
+_SHIFT_BAND = 1.4
+#: Confidence factor of a value found that far off its label's row, or by a label read too badly
+#: to match without its position (`layout._weak_labels`).
+_PLACED = 0.9
+#: The most confidence of a value whose label was not on the row it belongs on (`LabelSpec.row_with`).
+_OFF_ROW = 0.85
 #: The most continuation lines a value runs on to.
 _MAX_MORE_LINES = 3
 
@@ -84,7 +93,68 @@ def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
                     best = (rank, h)
             if best is not None:
                 out.setdefault(id(best[1]), []).append(w)
+        _assign_shifted(pl, barriers, limits, heading_words, out, layout.form.doc_type)
     return out
+
+
+def _legible(w: Word) -> bool:
+    """A word that can be (part of) a value: a figure or two letters (`Nữ`, `4`; not `“Ÿ`)."""
+    return any(c.isdigit() for c in w.text) or sum(c.isalpha() for c in w.text) >= 2
+
+
+def _has_value(h: Hit, words: list[Word], doc_type: str) -> bool:
+    """Whether the words on a label's row can be its value: something legible, and for a field of
+    a kind with a format (a date, a year, a number), in that format (`bị Ẵ ý` is no date)."""
+    if not any(_legible(w) for w in words):
+        return False
+    spec = h.resolved
+    if spec is None:
+        return True
+    kind = spec.kind or field_kind(doc_type, spec.field)
+    return (
+        kind == "text" or cut(kind, " ".join(w.text for w in sorted(words, key=lambda w: w.x0))) is not None
+    )
+
+
+def _assign_shifted(
+    pl: PageLayout,
+    barriers: list[Hit],
+    limits: dict[int, float],
+    skip: set[int],
+    out: dict[int, list[Word]],
+    doc_type: str,
+) -> None:
+    """Words typed further off their row than `_ROW_BAND` (a value raised or lowered by a whole line
+    on a skewed or badly fed form) → a label with nothing on its own row, when that label's row is
+    the nearest label row to them (a value wrapped from the row above sits nearer its own label)."""
+    lh = pl.line_height
+    band = max(_ROW_BAND * lh, min(_SHIFT_BAND * lh, 0.62 * pl.pitch))
+    if band <= _ROW_BAND * lh:
+        return
+    taken = {id(w) for ws in out.values() for w in ws}
+    empty = [h for h in barriers if h.kind == "label" and not _has_value(h, out.get(id(h), []), doc_type)]
+    if not empty:
+        return
+    rows = [h.yc for h in barriers]
+    for w in pl.words:
+        if w.hit is not None or id(w) in skip or id(w) in taken:
+            continue
+        nearest = min(abs(w.yc - y) for y in rows)
+        best = None
+        for h in empty:
+            dy = abs(w.yc - h.yc)
+            if not _ROW_BAND * lh < dy <= band or dy > nearest + 1e-6:
+                continue
+            if w.xc <= h.x1 - 0.1 * lh or w.xc >= limits[id(h)]:
+                continue
+            if best is None or (dy, w.x0 - h.x1) < best[0]:
+                best = ((dy, w.x0 - h.x1), h)
+        if best is not None:
+            got = out.setdefault(id(best[1]), [])
+            if not any(x.shifted for x in got):
+                got.clear()  # specks on the label's own row are no part of the value
+            got.append(w)
+            w.shifted = True
 
 
 def _more_lines(
@@ -98,7 +168,8 @@ def _more_lines(
     if col == 0 and pl.split is not None and limit > pl.right:
         # A full-width row of a two-column form only when nothing of the right column is on it.
         limit = pl.right + 1
-    last_y = max([w.yc for w in first], default=h.yc)
+    # From the label's row down, even when the value was typed above it.
+    last_y = max([w.yc for w in first] + [h.yc])
     rows: list[list[Word]] = []
     for _ in range(_MAX_MORE_LINES):
         cands = [
@@ -148,6 +219,8 @@ def _label_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
             kind = spec.kind if name == spec.field and spec.kind else field_kind(doc_type, name)
             rv = RawValue(name, kind, text, all_words, h.score, h.page, max(1, len(lines)))
             rv.notes["hit"] = h
+            if h.weak or any(w.shifted for w in words):
+                rv.notes["position"] = _PLACED
             found.setdefault(name, []).append(rv)
     return found
 
@@ -159,11 +232,7 @@ def _pattern_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
         for pl in layout.pages:
             if spec.page is not None and pl.index != spec.page - 1:
                 continue
-            by_line: dict[int, list[Word]] = {}
-            for w in pl.words:
-                by_line.setdefault(w.line, []).append(w)
-            for ws in by_line.values():
-                ws.sort(key=lambda w: w.x0)
+            for ws in _printed_rows(pl) if spec.across else _ocr_lines(pl):
                 segs = [ws] if spec.across else _segments(ws, pl)
                 for seg in segs:
                     text = " ".join(w.text for w in seg)
@@ -180,6 +249,26 @@ def _pattern_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
                     rv.source = "pattern"
                     found.setdefault(spec.field, []).append(rv)
     return found
+
+
+def _ocr_lines(pl: PageLayout) -> list[list[Word]]:
+    by_line: dict[int, list[Word]] = {}
+    for w in pl.words:
+        by_line.setdefault(w.line, []).append(w)
+    return [sorted(ws, key=lambda w: w.x0) for ws in by_line.values()]
+
+
+def _printed_rows(pl: PageLayout) -> list[list[Word]]:
+    """OCR lines joined into the printed rows they sit on (OCR may cut a row where its labels'
+    dotted lines leave wide gaps: `Số. 107` and `Quyển số: 02` on two lines), left to right."""
+    rows: list[list[Word]] = []
+    for ws in sorted(_ocr_lines(pl), key=lambda ws: statistics.median(w.yc for w in ws)):
+        y = statistics.median(w.yc for w in ws)
+        if rows and abs(y - statistics.median(w.yc for w in rows[-1])) < 0.6 * pl.line_height:
+            rows[-1] = sorted(rows[-1] + ws, key=lambda w: w.x0)
+        else:
+            rows.append(ws)
+    return rows
 
 
 def _segments(ws: list[Word], pl: PageLayout) -> list[list[Word]]:
@@ -201,6 +290,39 @@ def _words_in_span(seg: list[Word], start: int, end: int) -> list[Word]:
     return out
 
 
+def _on_row_with(rv: RawValue, field_name: str, layout: Layout) -> bool:
+    """Whether the value's label stands on one row with the label of `field_name`."""
+    h = rv.notes.get("hit")
+    if h is None:
+        return False
+    pl = layout.pages[h.page]
+    return any(
+        o.kind == "label"
+        and o.resolved is not None
+        and o.resolved.field == field_name
+        and o.page == h.page
+        and abs(o.yc - h.yc) < 0.6 * pl.line_height
+        for o in layout.hits
+    )
+
+
+def _row_with(cands: list[RawValue], layout: Layout) -> list[RawValue]:
+    """Usable candidates of a label whose value belongs on another label's row
+    (`LabelSpec.row_with`): those on that row when there are any; else all, capped below the bar
+    (the signer's date of an original extract is its registration date; of a copy, it is not)."""
+    specs = [rv.notes["hit"].resolved for rv in cands if rv.notes.get("hit") is not None]
+    other = next((s.row_with for s in specs if s is not None and s.row_with), None)
+    if other is None:
+        return cands
+    on_row = [rv for rv in cands if rv.source != "label" or _on_row_with(rv, other, layout)]
+    if any(rv.source == "label" for rv in on_row):
+        return on_row
+    for rv in cands:
+        if rv.source == "label":
+            rv.notes["cap"] = _OFF_ROW
+    return cands
+
+
 def _choose(doc_type: str, name: str, cands: list[RawValue], layout: Layout) -> RawValue | None:
     """The candidate to report when a field was found more than once."""
     usable = []
@@ -218,25 +340,15 @@ def _choose(doc_type: str, name: str, cands: list[RawValue], layout: Layout) -> 
             continue
         rv.cut_clean = c.clean
         usable.append(rv)
+    usable = _row_with(usable, layout)
     if not usable:
         return None
-    prefer = None
     for rv in usable:
         h = rv.notes.get("hit")
         spec = h.resolved if h is not None else None
-        if spec is not None and spec.prefer_row_with:
-            pl = layout.pages[h.page]
-            if any(
-                o.kind == "label"
-                and o.resolved is not None
-                and o.resolved.field == spec.prefer_row_with
-                and abs(o.yc - h.yc) < 0.6 * pl.line_height
-                and o.page == h.page
-                for o in layout.hits
-            ):
-                prefer = rv
-                break
-    return prefer or usable[0]
+        if spec is not None and spec.prefer_row_with and _on_row_with(rv, spec.prefer_row_with, layout):
+            return rv
+    return usable[0]
 
 
 def assemble(doc_type: str, layout: Layout, *, reread: bool = True):

@@ -7,8 +7,9 @@ weakest word), times how well its label matched and how cleanly the value was cu
   area in words, an identity number whose digits agree with the sex and birth year, a place the
   official list recognises;
 - the validators lower it: a field named by an error issue is capped at 0.5, by a warning at 0.8;
-- a field still below `REREAD_BELOW` is read again from its crop of the page (`reread.py`): the same
-  value twice raises it, a different reading lowers it;
+- a field still below `REREAD_BELOW` (or in capitals, or a date or identity number with a `3`,
+  which Tesseract reads surely for a 9) is read again from its crop of the page (`reread.py`): the
+  same value twice raises it, a different reading lowers it;
 - domain repair (`repair.py`: name lexicon, closed lists, birth year against the CCCD, plausible
   years) caps a value it changed or that breaks a rule below the bar, and confirms a year the
   identity number agrees with.
@@ -63,6 +64,7 @@ def base_confidence(rv: RawValue) -> float:
     if "reread_confidence" in rv.notes:  # only a second reading gave the value (reread.recover)
         return rv.notes["reread_confidence"]
     c = ocr_confidence(rv) * (0.75 + 0.25 * rv.label_score) * rv.cut_clean
+    c *= rv.notes.get("position", 1.0)  # placed by position, not by a label beside it
     if rv.kind in _TEXT_KINDS:
         # Free text has no format to catch a misread letter: a long value is more likely to hold one.
         c *= 1.0 - min(0.06, 0.002 * len(rv.value or ""))
@@ -76,6 +78,12 @@ def _capitals(rv: RawValue) -> bool:
     got wrong (`NGUYÊN` for `NGUYỄN`), so such values are always read a second time."""
     letters = [c for c in rv.value or "" if c.isalpha()]
     return rv.kind in _TEXT_KINDS and len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _threes(rv: RawValue) -> bool:
+    """A date or identity number with a `3` in it: Tesseract reads a 9 as 3 surely (`2016-12-23`
+    for `…-29`, at 0.96), so such values are always read a second time."""
+    return rv.kind in ("date", "identity_number") and "3" in (rv.value or "")
 
 
 def _agreements(values: dict[str, str]) -> dict[str, float]:
@@ -110,7 +118,7 @@ def score_fields(
         low = [
             name
             for name, c in conf.items()
-            if (c < REREAD_BELOW or _capitals(chosen[name]))
+            if (c < REREAD_BELOW or _capitals(chosen[name]) or _threes(chosen[name]))
             and chosen[name].source != "derived"
             and "reread" not in chosen[name].notes
         ]
@@ -120,6 +128,8 @@ def score_fields(
     values = {name: rv.value for name, rv in chosen.items()}
     for name, floor in _agreements(values).items():
         conf[name] = max(conf[name], floor)
+    for name, rv in chosen.items():
+        conf[name] = min(conf[name], rv.notes.get("cap", 1.0))  # placed where it may not belong
     issues = check_document(doc_type, values)
     for issue in issues:
         cap = _CAP_ERROR if str(getattr(issue, "severity", "error")).endswith("error") else _CAP_WARNING

@@ -5,7 +5,9 @@ Words come from OCR with boxes in upright (not deskewed) pixels; each box is mov
 inverse of `PreparedPage.ocr_to_upright` (by its centre, keeping its size), so rows are horizontal
 even on a tilted scan. Labels are matched on folded words (`forms.spec.tokens`): a long label may
 differ by a few letters (OCR slips in diacritics and letters), a short one must be exact, and a
-label written with a colon in the table (`Số:`) needs its colon on the page.
+label written with a colon in the table (`Số:`) needs its colon on the page. A label read too
+badly for that is taken at a lower score where its position confirms it (`_weak_labels`), and a
+section whose phrase OCR lost is opened by its repeated labels (`_resolve_sections`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Word:
     line: int
     raw: str  # as OCR gave it (colon kept)
     hit: int | None = None  # index of the hit (label, stop, section) the word is part of
+    shifted: bool = False  # given to a label whose row it sits well off (assemble)
 
     @property
     def xc(self) -> float:
@@ -64,6 +67,7 @@ class Hit:
     section: str | None = None  # for section phrases and headings
     order: int = 0  # position in reading order
     resolved: LabelSpec | None = None
+    weak: bool = False  # read too badly to match alone; kept where its position confirms it
 
     @property
     def x0(self) -> float:
@@ -305,13 +309,14 @@ def _capitals(text: str) -> bool:
 
 def _into_capitals(run: list[Word], toks: tuple[str, ...]) -> bool:
     """A run that starts in lower-case words and ends in a word of capitals that is not the
-    label's (`tên NGUYỄN`, but not `cấp GCN`)."""
+    label's own last word (`tên NGUYỄN`, `tên HỒ` for `tên cha`, but not `cấp GCN`)."""
     last = run[-1]
+    n = len(last.toks)
     return (
         len(run) > 1
         and any(not _capitals(w.text) for w in run[:-1])
         and _capitals(last.text)
-        and not set(last.toks) <= set(toks)
+        and not (n and tuple(last.toks) == tuple(toks[-n:]))
     )
 
 
@@ -452,8 +457,15 @@ def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
             pl.left = min(h.x0 for h in labels) - pl.line_height
         pl.split = column_split(form, pl, hits)
     _order(pls, hits)
-    _resolve_sections(hits)
+    _resolve_sections(hits, form)
     columns = _resolve_columns(form, pls, hits)
+    weak = _weak_labels(form, pls, hits)
+    if weak:
+        hits += weak
+        _order(pls, hits)
+        _resolve_sections(hits, form)
+        columns = _resolve_columns(form, pls, hits)
+        _keep_best_weak(hits)
     # A label outside every section it belongs to is no label here (`ngày` of a death notice is
     # not the registration date's): its words go back to the values around it.
     for h in hits:
@@ -462,6 +474,77 @@ def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
                 w.hit = None
     hits = [h for h in hits if h.kind != "label" or h.resolved is not None]
     return Layout(form, pls, hits, columns[0] if columns else None)
+
+
+#: Fuzzy score (0..100) a label read badly must reach where its position confirms it: a field not
+#: found otherwise, a run of words that starts its row or follows a gap, in the label's section.
+_WEAK = 70.0
+_WEAK_SHORT = 80.0  # labels of 6–10 letters
+
+
+def _weak_labels(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> list[Hit]:
+    """Labels read too badly for `_match` (`Nơi đồng lý Thai nhún` for `Nơi đăng ký khai sinh`) of
+    fields no label was found for: candidates at a lower fuzzy score, taken only at the start of a
+    run of words; `_keep_best_weak` keeps those their section confirms, the best one per field."""
+    found = {h.resolved.field for h in hits if h.kind == "label" and h.resolved is not None}
+    by_alias: dict[str, list[LabelSpec]] = {}
+    for spec in form.labels:
+        if spec.field in found:
+            continue
+        for alias in spec.aliases:
+            if len(alias.replace(" ", "")) > 5:
+                by_alias.setdefault(alias, []).append(spec)
+    if not by_alias:
+        return []
+    phrase_words = {id(w) for h in hits for w in h.words}
+    out: list[Hit] = []
+    for pl in pls:
+        for words in _lines(pl):
+            starts = [
+                i
+                for i, w in enumerate(words)
+                if id(w) not in phrase_words and (i == 0 or w.x0 - words[i - 1].x1 > 1.5 * pl.line_height)
+            ]
+            best: dict[int, tuple[float, int, str]] = {}
+            for alias in by_alias:
+                toks = tokens(alias)
+                target = " ".join(toks)
+                need = _WEAK_SHORT if len(target.replace(" ", "")) <= 10 else _WEAK
+                for i in starts:
+                    for k in (len(toks), len(toks) - 1, len(toks) + 1):
+                        run = words[i : i + k]
+                        if k < 1 or i + k > len(words) or any(id(w) in phrase_words for w in run):
+                            continue
+                        if _capitals(run[0].text) or _into_capitals(run, toks):
+                            continue
+                        if any(w.raw.rstrip().endswith(_LABEL_END) for w in run[:-1]):
+                            continue
+                        cand = " ".join(t for w in run for t in w.toks)
+                        score = fuzz.ratio(target, cand)
+                        if score >= need and (i not in best or score > best[i][0]):
+                            best[i] = (score, k, alias)
+            for i, (score, k, alias) in best.items():
+                h = Hit("label", pl.index, words[i : i + k], score / 100.0, alias, tuple(by_alias[alias]))
+                h.weak = True
+                out.append(h)
+    return out
+
+
+def _keep_best_weak(hits: list[Hit]) -> None:
+    """Of the weak labels (`_weak_labels`) those whose section resolved them, the best per field;
+    their words become label words."""
+    best: dict[str, Hit] = {}
+    for h in hits:
+        if h.weak and h.resolved is not None:
+            f = h.resolved.field
+            if f not in best or h.score > best[f].score:
+                best[f] = h
+    keep = {id(h) for h in best.values()}
+    hits[:] = [h for h in hits if not h.weak or id(h) in keep]
+    for n, h in enumerate(hits):
+        if id(h) in keep:
+            for w in h.words:
+                w.hit = n
 
 
 def column_of(pl: PageLayout, x: float) -> int:
@@ -491,16 +574,44 @@ def _order(pls: list[PageLayout], hits: list[Hit]) -> None:
             n += 1
 
 
-def _resolve_sections(hits: list[Hit]) -> None:
-    """Each label takes the spec of the section it stands in (the last section phrase before it)."""
+def _resolve_sections(hits: list[Hit], form: FormSpec | None = None) -> None:
+    """Each label takes the spec of the section it stands in (the last section phrase before it).
+
+    Where OCR lost a section's phrase (`Họ và tên mẹ:` read as `Họ và A:`), its labels would
+    repeat the section before it; a label whose field that section already has, on another row,
+    opens the one section not seen yet that has the label (`Dân tộc` a second time after the
+    father's block: the mother's). A weak label (`_weak_labels`) whose alias is a section's phrase
+    opens that section the same way."""
     section: str | None = None
+    seen: set[str] = set()
+    had: dict[str, Hit] = {}  # field -> the hit that gave it, in the current section
+    opening = {a: s for s, aliases in (form.sections if form else {}).items() for a in aliases}
     for h in sorted(hits, key=lambda h: h.order):
         if h.kind in ("section", "heading"):
             section = h.section
+            seen.add(section)
+            had = {}
             continue
         if h.kind != "label":
             continue
-        for spec in h.specs:
-            if spec.in_section(section):
-                h.resolved = spec
-                break
+        h.resolved = None
+        spec = next((sp for sp in h.specs if sp.in_section(section)), None)
+        new = None
+        if h.weak and spec is None and opening.get(h.alias) not in (None, *seen):
+            new = opening[h.alias]
+        elif spec is not None and spec.field in had and not _same_row_hits(had[spec.field], h):
+            unseen = {sp.section for sp in h.specs if isinstance(sp.section, str) and sp.section not in seen}
+            if len(unseen) == 1:
+                new = unseen.pop()
+        if new is not None:
+            section = new
+            seen.add(section)
+            had = {}
+            spec = next((sp for sp in h.specs if sp.in_section(section)), None)
+        if spec is not None:
+            h.resolved = spec
+            had[spec.field] = h
+
+
+def _same_row_hits(a: Hit, b: Hit) -> bool:
+    return a.page == b.page and abs(a.yc - b.yc) < 0.6 * statistics.median(w.y1 - w.y0 for w in a.words)

@@ -32,7 +32,7 @@ from ..validate.identity import IdentityKind, parse_identity_number
 from ..validate.lexicon import is_surname, snap_ethnicity, snap_nationality, snap_person_name
 from ..validate.normalize import PLACE_FIELDS
 from ..validate.number_words import snap_date_words
-from ..validate.places import snap_place
+from ..validate.places import normalize_place, snap_place, snap_settlement
 
 if TYPE_CHECKING:
     from .assemble import RawValue
@@ -223,14 +223,19 @@ def _declarant(chosen: dict[str, RawValue], out: Caps) -> None:
             return
 
 
+_SPECKS = re.compile(r"(?<=\w)[!€|*^~\"'`]+(?=\w)")
+
+
 def _closed_lists(chosen: dict[str, RawValue], out: Caps) -> None:
     for name, rv in chosen.items():
         if not rv.value:
             continue
+        # Specks OCR put inside a word (`Y!ệt Nam`, `Ki€nh`) are no letters of any name.
+        reading = _SPECKS.sub("", rv.value)
         if name.endswith("ethnicity"):
-            snapped = snap_ethnicity(rv.value)
+            snapped = snap_ethnicity(reading)
         elif name.endswith("nationality"):
-            snapped = snap_nationality(rv.value)
+            snapped = snap_nationality(reading)
         else:
             continue
         if snapped.value is None:
@@ -249,7 +254,45 @@ _NEEDS_COMMUNE = (
     "holder_address",
 )
 _COMMUNE = re.compile(r"\b(?:xa|phuong|thi tran|dac khu)\b")
+#: `8ệnh viện`: no Vietnamese word starts with a figure followed by letters; 8 is OCR's B.
+_EIGHT_FOR_B = re.compile(r"(?<!\w)8(?=[^\W\d_]{2})")
+#: `tố 26`: before a number, `tố` (no address word) is the `tổ` of a residential group.
+_TO_NUMBER = re.compile(r"(?<!\w)([Tt])ố(?=\s*\d)")
 _BARE_TYPE = re.compile(r"(?:^|[\s,])(?:tinh|thanh pho|huyen|quan|xa|phuong|thi tran|thi xa)$")
+
+
+def _province_name(province: str) -> str:
+    """`Tỉnh Hà Tĩnh` → `Hà Tĩnh`, `Thành phố Hà Nội` → `Hà Nội`."""
+    words = province.split()
+    return " ".join(words[2:] if fold(words[0]) == "thanh" else words[1:])
+
+
+def _ends_with_province(text: str) -> bool:
+    """Whether the text ends with its province's name (`…, tỉnh Hà Tĩnh` ends in `tĩnh` but is no
+    bare type word)."""
+    place = normalize_place(text)
+    if place.value is None or not place.value.province:
+        return False
+    return fold(text).rstrip(" ,.;:").endswith(fold(_province_name(place.value.province)))
+
+
+def _province_completed(text: str) -> str | None:
+    """`…, huyện Trực Ninh, tỉnh` (the province's name wrapped to a line OCR lost): the name of
+    the one province the district and commune before it belong to, after the printed type word;
+    None when they do not tell it."""
+    body = text.rstrip(" ,.;:")
+    m = re.search(r"[\s,]*(\S+(?:\s+ph\S+)?)$", body)
+    if m is None:
+        return None
+    typed = m.group(1)
+    place = normalize_place(body[: m.start()])
+    if place.value is None or place.confidence < 0.9 or not place.value.province or not place.value.district:
+        return None
+    pname = _province_name(place.value.province)
+    kind = place.value.province[: -len(pname)].strip()
+    if fold(typed) != fold(kind) or not pname:
+        return None
+    return f"{body} {pname}"
 
 
 def _places(chosen: dict[str, RawValue], out: Caps) -> None:
@@ -257,9 +300,25 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
         rv = chosen.get(name)
         if rv is None or not rv.value:
             continue
-        if _BARE_TYPE.search(fold(rv.value).rstrip(" ,.;:")):
-            _note(out, name, BROKEN)  # `…, tỉnh` with no name after it: a part was lost
-            continue
+        if _BARE_TYPE.search(fold(rv.value).rstrip(" ,.;:")) and not _ends_with_province(rv.value):
+            completed = _province_completed(rv.value)
+            if completed is None:
+                _note(out, name, BROKEN)  # `…, tỉnh` with no name after it: a part was lost
+                continue
+            rv.value = completed
+            rv.notes["repair"] = "province"
+            _note(out, name, REPAIRED)
+        lettered = _TO_NUMBER.sub(r"\1ổ", _EIGHT_FOR_B.sub("B", rv.value))
+        if lettered != rv.value:
+            rv.value = lettered
+            rv.notes["repair"] = "lookalike"
+            _note(out, name, REPAIRED)
+        if name in _NEEDS_COMMUNE:
+            first = snap_settlement(rv.value)
+            if first.value is not None:
+                rv.value = first.value
+                rv.notes["repair"] = "settlement"
+                _note(out, name, first.confidence)
         snapped = snap_place(rv.value)
         if snapped.value is None:
             continue
@@ -285,13 +344,32 @@ def _date_words(chosen: dict[str, RawValue], out: Caps) -> None:
                 expected = dt.date.fromisoformat(chosen[date_f].value)
             except ValueError:
                 expected = None
-        snapped = snap_date_words(rv.value, expected)
+        snapped = _date_words_of(rv.value, expected)
         if snapped.value is None:
             continue
         if snapped.value != rv.value:
             rv.value = snapped.value
             rv.notes["repair"] = "number_words"
         _note(out, words_f, snapped.confidence)
+
+
+def _date_words_of(text: str, expected: dt.date | None):
+    """`snap_date_words` of a date in words that may have run on into the next row's value (its
+    label lost): words from the first figure on are none of it (`… hai mươi Số 96/14, đường …`);
+    with the date in figures, the longest run of the first words that reads as it (`… hai mươi mốt
+    tám Y tế linh …` → `… hai mươi mốt`), below the bar."""
+    words = text.split()
+    figure = next((i for i, w in enumerate(words) if any(c.isdigit() for c in w)), None)
+    if figure:
+        words = words[:figure]
+    snapped = snap_date_words(" ".join(words), expected)
+    if expected is None or snapped.value is None or snapped.confidence >= REPAIRED:
+        return snapped
+    for n in range(len(words) - 1, 2, -1):
+        shorter = snap_date_words(" ".join(words[:n]), expected)
+        if shorter.value is not None and shorter.confidence >= REPAIRED:
+            return type(shorter)(shorter.value, min(shorter.confidence, REPAIRED), shorter.issues)
+    return snapped
 
 
 def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:

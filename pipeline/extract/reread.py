@@ -6,12 +6,17 @@ full-page reading (stacked diacritics on capitals, `1391` for `1991`).
 - A field below the confidence bar: the same value read twice raises its confidence; a different
   value that passes the field's format replaces it, with a confidence below the bar (two readings
   disagree, so a person should look); no usable second reading marks the first one down.
+- Figures and codes the two readings disagree on: the plausible year or date, the reading that
+  the other is with characters lost, or the second when a third reading (×3) equals it; below the
+  bar either way.
 - A value found after its label but in no valid format (`Năm sinh: 1391`) is read again before it
   is given up (`recover`); what the second reading gives is reported below the bar.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps
@@ -29,6 +34,8 @@ if TYPE_CHECKING:
 #: At most this many crops are read again per document (each costs a Tesseract run).
 MAX_REREADS = 16
 _SCALE = 2
+#: A figure or code the first two readings disagree on is read a third time, larger.
+_THIRD_SCALE = 3
 #: The most a value that only the second reading gives (or that the two readings disagree on) is
 #: trusted: below the 0.9 bar, so a person checks it.
 _SECOND_ONLY = 0.85
@@ -46,7 +53,7 @@ def _rows(rv: RawValue, layout: Layout) -> list[list]:
     return rows
 
 
-def _crop(words: list, rv: RawValue, layout: Layout) -> Image.Image | None:
+def _crop(words: list, rv: RawValue, layout: Layout, scale: int = _SCALE) -> Image.Image | None:
     """One row of the value, cut from the image OCR read, enlarged, with a white border."""
     pl = layout.pages[rv.page]
     if pl.ocr_page is None or not words:
@@ -60,16 +67,18 @@ def _crop(words: list, rv: RawValue, layout: Layout) -> Image.Image | None:
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     crop = img.crop((x0, y0, x1, y1)).convert("L")
-    crop = crop.resize((crop.width * _SCALE, crop.height * _SCALE), Image.Resampling.LANCZOS)
+    crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
     return ImageOps.expand(crop, border=24, fill=255)
 
 
-def _read_again(doc_type: str, rv: RawValue, layout: Layout) -> tuple[str | None, float] | None:
+def _read_again(
+    doc_type: str, rv: RawValue, layout: Layout, *, scale: int = _SCALE
+) -> tuple[str | None, float] | None:
     """(value in the field's format or None, OCR confidence of the second reading); None when the
     crop could not be read at all."""
     from sohoa.schemas import field_kind, validate_field_value
 
-    words = _second_words(rv, layout)
+    words = _second_words(rv, layout, scale)
     if words is None:
         return None
     total = sum(len(w.text) for w in words) or 1
@@ -97,10 +106,10 @@ def _read_again(doc_type: str, rv: RawValue, layout: Layout) -> tuple[str | None
     return value, second * c.clean
 
 
-def _second_words(rv: RawValue, layout: Layout) -> list | None:
+def _second_words(rv: RawValue, layout: Layout, scale: int = _SCALE) -> list | None:
     words = []
     for row in _rows(rv, layout):
-        crop = _crop(row, rv, layout)
+        crop = _crop(row, rv, layout, scale)
         if crop is None:
             return None
         try:
@@ -162,8 +171,52 @@ def reread_fields(
             rv.notes["reread"] = "replaced"
             rv.value = value
             out[name] = min(_SECOND_ONLY, second * _SECOND_ONLY, conf[name])
+        elif plausible(rv.kind, value) and not plausible(rv.kind, rv.value):
+            # `1391` and `1991`: only one reading is a year a document can hold.
+            rv.notes["reread"] = "plausible"
+            rv.value = value
+            out[name] = min(_SECOND_ONLY, second * _SECOND_ONLY)
+        elif _within(rv.value, value) or _within(value, rv.value):
+            # One reading lost characters the other has (a crop's edge, `673776` of `CJ673776`,
+            # `012021` of `01/2021`): the longer one, not sure.
+            rv.notes["reread"] = "longer"
+            if len(value) > len(rv.value):
+                rv.value = value
+            out[name] = min(_SECOND_ONLY, conf[name])
         else:
-            # Figures and codes read two ways: neither reading is sure; keep the first, marked down.
-            rv.notes["reread"] = "differs"
-            out[name] = conf[name] * 0.8
+            # Figures and codes read two ways: a third reading, larger, decides; neither is sure.
+            third = _read_again(doc_type, rv, layout, scale=_THIRD_SCALE)
+            if third is not None and third[0] == value and plausible(rv.kind, value):
+                rv.notes["reread"] = "third"
+                rv.value = value
+                out[name] = min(_SECOND_ONLY, second * _SECOND_ONLY)
+            else:
+                rv.notes["reread"] = "differs"
+                out[name] = conf[name] * 0.8
     return out
+
+
+def _within(short: str, long: str) -> bool:
+    """Whether `short` is `long` with some characters left out."""
+    if len(short) >= len(long):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+#: Years a civil-status or land document can hold.
+_FIRST_YEAR = 1900
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def plausible(kind: str, value: str | None) -> bool:
+    """Whether a date or year reading is one a document can hold (`1391`, `2094` are not), and an
+    identifier has no letter where the other reading has a digit (`8I`)."""
+    if not value:
+        return False
+    if kind in ("date", "year"):
+        last = dt.date.today().year + 1
+        return all(_FIRST_YEAR <= int(y) <= last for y in _YEAR.findall(value))
+    if kind == "identifier" and len(value) <= 3:
+        return value.isdigit()  # a registration number (`81`, not `8I`)
+    return True

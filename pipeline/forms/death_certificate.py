@@ -34,7 +34,7 @@ FORM = FormSpec(
         L("registration_number", ("so:",), "registration", prefer_row_with="book_number"),
         L("book_number", ("quyen so:",), "registration"),
         # `Số: ... Quyển số: ... ngày ...`: the date of the registration row (not the notice's).
-        L("registration_date", ("ngay",), "registration"),
+        L("registration_date", ("ngay",), "registration", row_with="book_number"),
     ),
     patterns=(
         # `Số: 101  Quyển số: 02/2025`, the registration row, whose `Số:` OCR often garbles

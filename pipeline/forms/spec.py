@@ -56,6 +56,10 @@ class LabelSpec:
     #: When the label appears more than once, prefer the one on the same row as this field's label
     #: (the registration `Số:` sits next to `Quyển số:`; the extract's own number does not).
     prefer_row_with: str | None = None
+    #: The value belongs on the row of this field's label: where that row was found, the label
+    #: elsewhere (the signer's `Vũng Tàu, ngày 24 tháng 02 năm 2023` for the registration `ngày`)
+    #: is no candidate; where it was not, the value is never reported as sure.
+    row_with: str | None = None
     #: Cut the value as this kind instead of the field's own (`declarant_id_paper` holds the number).
     kind: str | None = None
 
@@ -82,8 +86,9 @@ class PatternSpec:
     across: bool = False
 
 
-#: The registration row of the civil-status forms on folded text: the number before `Quyển số`.
-REGISTRATION_ROW = r"^s\D{0,2}?\s*(\d{1,5})\s*[,.;:]?\s+quyen\s+so\b"
+#: The registration row of the civil-status forms on folded text: the number before `Quyển số`
+#: (whose end OCR may garble: `Quyển sốt”`).
+REGISTRATION_ROW = r"^s\D{0,2}?\s*(\d{1,5})\s*[,.;:]?\s+quyen\s+so"
 
 
 @dataclass(frozen=True)

@@ -616,3 +616,52 @@ def _snap_prefix(head: str) -> str:
     if re.match(r"^u\w?bnd$", low.split(" ")[0]) and len(low.split(" ")[0]) <= 6:
         return "UBND" + head[len(head.split(" ")[0]) :]
     return head
+
+
+#: Words that open the part of an address below the commune (`Thôn 4`, `Tổ dân phố 8`, `Số 96/14`).
+SETTLEMENT_WORDS = ("Thôn", "Xóm", "Ấp", "Bản", "Tổ", "Khóm", "Khu", "Buôn", "Làng", "Số", "Đội", "Sóc")
+
+
+def snap_settlement(text: str) -> ParseResult[str]:
+    """An address whose first word is a settlement word with one character misread or lost
+    (`hôn Trung` → `Thôn Trung`, `8ố 54/8` → `Số 54/8`, `ÂÐ Tân Lập` → `Ấp Tân Lập`), or that lost
+    the `Tổ` of `Tổ dân phố`. Confidence 0.85 when changed; failed when the first word is already
+    one, or is no near miss of one (a street name, a commune)."""
+    parts = text.split(None, 1)
+    if not parts:
+        return ParseResult.failed()
+    first, rest = parts[0], (parts[1] if len(parts) > 1 else "")
+    if not any(c.isalpha() for c in first):
+        return ParseResult.failed()  # a house number (`50 Lê Lợi`)
+    key = fold(first).strip(",.;:").translate(_LOOKALIKE)
+    known = {fold(w): w for w in SETTLEMENT_WORDS}
+    rest_key = fold(rest)
+    if key in known:
+        word = known[key]
+        if first.casefold() == word.casefold():
+            return ParseResult.failed()
+        return ParseResult(f"{word} {rest}".strip(), 0.85)  # `Tố 28`, `8ố 54/8`
+    if key == "dan" and rest_key.startswith("pho"):
+        return ParseResult(f"Tổ dân {rest}".strip(), 0.85)
+    if not rest or rest_key.startswith(("xa ", "phuong ", "thi tran ")):
+        return ParseResult.failed()
+    near = [w for k, w in known.items() if _one_edit(key, k)]
+    if len(near) > 1 and rest_key.startswith("dan pho") and "Tổ" in near:
+        near = ["Tổ"]
+    if len(near) != 1:
+        return ParseResult.failed()
+    return ParseResult(f"{near[0]} {rest}", 0.85)
+
+
+#: Figures OCR reads for letters at the start of a word (`8ố` for `Số`).
+_LOOKALIKE = str.maketrans({"8": "s", "5": "s", "0": "o"})
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` is `b` with one character changed, added or lost (and not empty)."""
+    if not a or a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
