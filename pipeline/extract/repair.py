@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from ..forms import fold
 from ..validate.identity import IdentityKind, parse_identity_number
 from ..validate.lexicon import is_surname, snap_ethnicity, snap_nationality, snap_person_name
-from ..validate.normalize import PLACE_FIELDS
+from ..validate.normalize import NAME_FIELDS, PLACE_FIELDS
 from ..validate.number_words import snap_date_words
 from ..validate.places import normalize_place, snap_place, snap_settlement
 
@@ -52,16 +52,6 @@ _FATHER_OLDEST = 75
 #: Digits OCR reads for others in years (printed, found, meant).
 _DIGIT_SLIPS = (("3", "9"), ("9", "3"), ("8", "3"), ("3", "8"))
 
-_NAMES = (
-    "full_name",
-    "mother_name",
-    "father_name",
-    "declarant_name",
-    "husband_name",
-    "wife_name",
-    "holder_name",
-    "co_holder_name",
-)
 #: (date or year of birth, identity number) of each person a document type names.
 _BIRTH_AND_ID = {
     "birth_certificate": (("date_of_birth", "personal_id"),),
@@ -186,7 +176,7 @@ def _plausibility(doc_type: str, chosen: dict[str, RawValue], out: Caps) -> None
 
 
 def _names(chosen: dict[str, RawValue], out: Caps) -> None:
-    for name in _NAMES:
+    for name in NAME_FIELDS:
         rv = chosen.get(name)
         if rv is None or not rv.value:
             continue

@@ -30,7 +30,7 @@ from .land import (
     check_usage_term,
     code_to_purpose,
 )
-from .normalize import PLACE_FIELDS
+from .normalize import NAME_FIELDS, PLACE_FIELDS
 from .number_words import parse_date_words
 from .places import check_place, normalize_place, province_2025_for
 from .text import nfc
@@ -67,16 +67,6 @@ _DATE_FIELDS = (
     "wife_date_of_birth",
 )
 _YEAR_FIELDS = ("mother_birth_year", "father_birth_year", "holder_birth_year", "co_holder_birth_year")
-_NAME_FIELDS = (
-    "full_name",
-    "mother_name",
-    "father_name",
-    "declarant_name",
-    "husband_name",
-    "wife_name",
-    "holder_name",
-    "co_holder_name",
-)
 _FIELD_LABELS = {
     "date_of_birth": "ngày sinh",
     "registration_date": "ngày đăng ký",
@@ -146,7 +136,7 @@ def _prepare(fields: Mapping[str, object], today: date | None) -> _Doc:
     for name in _YEAR_FIELDS:
         if (text := doc.get(name)) is not None:
             _check_year(doc, name, text)
-    for name in _NAME_FIELDS:
+    for name in NAME_FIELDS:
         if (text := doc.get(name)) is not None and re.search(r"[\d@#$%^&*_=+<>{}\[\]|\\/]", text):
             doc.add(
                 warning(

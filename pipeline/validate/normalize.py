@@ -16,8 +16,19 @@ from .land import normalize_registry_number, parse_certificate_serial, parse_pur
 from .number_words import parse_area_words, parse_date_words
 from .places import normalize_place
 
-__all__ = ["PLACE_FIELDS", "normalized_value"]
+__all__ = ["NAME_FIELDS", "PLACE_FIELDS", "normalized_value"]
 
+# The contract's fields that hold a person's name.
+NAME_FIELDS = (
+    "full_name",
+    "mother_name",
+    "father_name",
+    "declarant_name",
+    "husband_name",
+    "wife_name",
+    "holder_name",
+    "co_holder_name",
+)
 # The contract's fields that hold a place (in the order the issues about them are reported).
 PLACE_FIELDS = (
     "place_of_birth",
