@@ -19,6 +19,7 @@ import pikepdf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import InputError
+from .pdf import open_pdf
 from .types import Page, PageFailure
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
@@ -49,7 +50,7 @@ class InputSource:
 
     def page_count(self) -> int:
         if self.kind == "pdf":
-            with _open_pdf(self.path) as pdf:
+            with open_pdf(self.path) as pdf:
                 return len(pdf.pages)
         return sum(_frame_count(p) for p in self._image_files())
 
@@ -201,28 +202,8 @@ def _page(index: int, image: Image.Image, dpi: float | None, source_jpeg: bytes 
 # --- PDFs --------------------------------------------------------------------------------------
 
 
-def _open_pdf(path: Path) -> pikepdf.Pdf:
-    if path.stat().st_size == 0:
-        raise InputError(f"Tệp {path.name} rỗng (0 byte): hãy quét hoặc sao chép lại.", code="empty_pdf")
-    try:
-        return pikepdf.open(path)
-    except pikepdf.PasswordError:
-        raise InputError(
-            f"Tệp {path.name} được đặt mật khẩu: hãy gỡ mật khẩu (hoặc xin bản không mật khẩu) rồi chạy lại.",
-            code="encrypted_pdf",
-        ) from None
-    except pikepdf.PdfError as exc:
-        raise InputError(
-            f"Tệp {path.name} không phải PDF hợp lệ hoặc bị hỏng: hãy quét hoặc xuất lại tệp.",
-            code="corrupt_pdf",
-            detail=str(exc),
-        ) from None
-
-
 def _pdf_pages(path: Path) -> Iterator[Page | PageFailure]:
-    with _open_pdf(path) as pdf:
-        if len(pdf.pages) == 0:
-            raise InputError(f"Tệp {path.name} không có trang nào.", code="empty_pdf")
+    with open_pdf(path) as pdf:
         renderer = None
         for i, page in enumerate(pdf.pages, start=1):
             try:
