@@ -3,12 +3,13 @@ the pipeline called directly (issue 14).
 
 For each configuration a fresh state database (a SQLite file, or a PostgreSQL database of its own),
 a fresh broker namespace (a Redis key prefix, a RabbitMQ vhost) and a fresh storage folder are made
-and removed afterwards. Workers are single-threaded processes (`sohoa worker --ocr-threads 1
---threads 1`) started before the clock; each run first finishes a small warm-up batch (models
+and removed afterwards. Workers are single-threaded processes (`sohoa worker --ocr-threads 0
+--threads 1`: every queue on one thread, as the issue's target asks; `--layout split` runs the
+default shape instead, one OCR thread beside one thread for the rest) started before the clock; each run first finishes a small warm-up batch (models
 loaded), then the timed batch is submitted and the clock stops when the database marks it done.
 The embedded broker (Dramatiq's in-process broker + SQLite) runs its one worker inside this process.
 "direct" is the same inputs through `pipeline.process.process_input` in this process, one page at
-a time (no queue, no database, no storage folder).
+a time on one thread (no queue, no database, no storage folder).
 
 Stages: "light" pages are small drawn strips with one line of text (500×300 px: a page stage of a
 few tenths of a second, so queue and database costs and any growth with the batch size show);
@@ -17,11 +18,13 @@ few tenths of a second, so queue and database costs and any growth with the batc
 Columns: pages/min over the timed batch; s/page = wall seconds × workers ÷ pages (worker time per
 page); overhead = s/page against "direct" with the same stage and batch (one worker; with two
 workers on two cores it also holds CPU contention); scaling = pages/min of two workers ÷ one;
-worker peak RSS = the largest VmHWM of the worker processes.
+worker peak RSS = the largest VmHWM of the worker processes; busy cores = the machine's CPU time
+during the timed batch ÷ its wall time (all processes: workers, broker, database), which bounds
+what a second worker can add on a 2-core machine.
 
     .venv/bin/python benchmarks/scale.py [--stage light|real] [--pages 100,1000,5000]
         [--configs redis/postgresql,rabbitmq/postgresql,embedded/sqlite] [--workers 1,2]
-        [--per-input 10] [--level medium] [--json scale.json]
+        [--per-input 10] [--level medium] [--layout single|split] [--repeat 3] [--json scale.json]
 
 Needs Redis on 127.0.0.1:6379, RabbitMQ on 127.0.0.1:5672 (`rabbitmqctl` to add a vhost; run as
 root or a user allowed to) and PostgreSQL (SOHOA_BENCH_POSTGRES, default
@@ -47,6 +50,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+from sohoa.pipeline.parallel import one_thread_per_page
 from sohoa.pipeline.process import ProcessOptions, process_input
 from sohoa.store import db
 from sqlalchemy import create_engine, text
@@ -71,6 +75,25 @@ class Row:
     overhead_pct: float | None = None
     scaling: float | None = None
     worker_peak_mb: float | None = None  # largest VmHWM of the worker processes
+    busy_cores: float | None = None  # machine CPU seconds per wall second during the timed batch
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+class BusyCores:
+    """Average busy CPUs of the machine between start() and stop()."""
+
+    def start(self) -> None:
+        self._start = _cpu_ticks()
+
+    def stop(self) -> float:
+        busy, total = _cpu_ticks()
+        return (os.cpu_count() or 1) * (busy - self._start[0]) / max(1, total - self._start[1])
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -206,9 +229,16 @@ def _run_batch(runtime, engine, inputs: list[Path], embedded: bool, timeout: flo
 
 
 def run_workers(
-    broker_kind: str, db_kind: str, workers: int, warmup: list[Path], inputs: list[Path], base: Path
-) -> tuple[float, float | None]:
-    """Seconds for the timed batch, and the workers' largest peak RSS in MB (None: embedded)."""
+    broker_kind: str,
+    db_kind: str,
+    workers: int,
+    warmup: list[Path],
+    inputs: list[Path],
+    base: Path,
+    layout: str = "single",
+) -> tuple[float, float | None, float]:
+    """Seconds for the timed batch, the workers' largest peak RSS in MB (None: embedded) and the
+    machine's busy cores meanwhile."""
     from sohoa.workers.runtime import Runtime, WorkerOptions
 
     with ExitStack() as stack:
@@ -230,7 +260,7 @@ def run_workers(
         stack.callback(engine.dispose)
         procs: list[subprocess.Popen] = []
         if broker_url is None:  # embedded: the one worker runs here
-            runtime.start(WorkerOptions(ocr_threads=1, assemble_threads=1))
+            runtime.start(WorkerOptions(ocr_threads=0 if layout == "single" else 1, assemble_threads=1))
             stack.callback(runtime.stop)
         else:
             stack.callback(runtime.broker.close)
@@ -242,7 +272,7 @@ def run_workers(
                     str(SOHOA),
                     "worker",
                     "--ocr-threads",
-                    "1",
+                    "0" if layout == "single" else "1",
                     "--threads",
                     "1",
                     "--metrics-port",
@@ -256,8 +286,10 @@ def run_workers(
                     raise SystemExit(f"workers did not start: see {base / 'workers.log'}")
                 time.sleep(0.2)
         _run_batch(runtime, engine, warmup, broker_url is None, 600)
+        busy = BusyCores()
+        busy.start()
         seconds = _run_batch(runtime, engine, inputs, broker_url is None, 24 * 3600)
-        return seconds, max((_peak_mb(p.pid) for p in procs), default=None)
+        return seconds, max((_peak_mb(p.pid) for p in procs), default=None), busy.stop()
 
 
 def _peak_mb(pid: int) -> float:
@@ -276,14 +308,17 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.kill()
 
 
-def run_direct(warmup: list[Path], inputs: list[Path], out: Path) -> float:
+def run_direct(warmup: list[Path], inputs: list[Path], out: Path) -> tuple[float, float]:
+    """Seconds for the inputs through the pipeline in this process, and the busy cores meanwhile."""
     options = ProcessOptions(one_document=True, workers=0)
     for path in warmup:
         process_input(path, out / "warmup", options)
+    busy = BusyCores()
+    busy.start()
     started = time.perf_counter()
     for path in inputs:
         process_input(path, out / "timed", options)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, busy.stop()
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -301,9 +336,19 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="worker process counts (embedded runs 1 only)")
     ap.add_argument("--per-input", type=int, default=10, help="light stage: pages per input folder")
     ap.add_argument("--level", default="medium", help="real stage: sample level")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="runs per row; the row shows the run with the median time"
+    )
+    ap.add_argument(
+        "--layout",
+        choices=("single", "split"),
+        default="single",
+        help="worker threads: single (every queue on one thread) or split (one OCR thread + one for the rest)",
+    )
     ap.add_argument("--json", type=Path, default=Path("scale.json"), help="where to write the rows")
     args = ap.parse_args()
     configure_logging("warning")
+    one_thread_per_page()  # "direct" reads on one thread, as a worker does
     sizes = [int(n) for n in args.pages.split(",")]
     configs = [tuple(c.split("/")) for c in args.configs.split(",")]
     counts = [int(n) for n in args.workers.split(",")]
@@ -314,21 +359,28 @@ def main() -> None:
         warmup = make_inputs(work / "warmup", args.stage, 2, 2, args.level)
         for pages in sizes:
             inputs = make_inputs(work / f"in-{pages}", args.stage, pages, args.per_input, args.level)
-            seconds = run_direct(warmup, inputs, work / f"direct-{pages}")
+            seconds, busy = _median(
+                [run_direct(warmup, inputs, work / f"direct-{pages}-{k}") for k in range(args.repeat)]
+            )
             direct = Row("direct", "-", 1, pages, seconds, 60 * pages / seconds, seconds / pages)
+            direct.busy_cores = busy
             rows.append(direct)
             _print(rows[-1])
             for broker_kind, db_kind in configs:
                 one = None
                 for n in counts if broker_kind != "embedded" else [1]:
-                    base = Path(tempfile.mkdtemp(prefix="run-", dir=work))
-                    seconds, peak = run_workers(broker_kind, db_kind, n, warmup, inputs, base)
-                    shutil.rmtree(base, ignore_errors=True)
+                    runs = []
+                    for _ in range(args.repeat):
+                        base = Path(tempfile.mkdtemp(prefix="run-", dir=work))
+                        runs.append(run_workers(broker_kind, db_kind, n, warmup, inputs, base, args.layout))
+                        shutil.rmtree(base, ignore_errors=True)
+                    seconds, peak, busy = _median(runs)
                     row = Row(
                         broker_kind, db_kind, n, pages, seconds, 60 * pages / seconds, seconds * n / pages
                     )
                     row.overhead_pct = 100 * (row.s_per_page / direct.s_per_page - 1)
                     row.worker_peak_mb = peak
+                    row.busy_cores = busy
                     if n == 1:
                         one = row
                     elif one is not None:
@@ -337,22 +389,43 @@ def main() -> None:
                     _print(row)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\nstage {args.stage}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the end\n")
-    print("| broker | db | workers | pages | pages/min | s/page | overhead % | scaling | worker peak RSS |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        f"\nstage {args.stage}; layout {args.layout}; median of {args.repeat}; {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.1f} at the end\n"
+    )
+    print(
+        "| broker | db | workers | pages | pages/min | s/page | overhead % | scaling | worker peak RSS "
+        "| busy cores |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         overhead = "" if r.overhead_pct is None else f"{r.overhead_pct:+.1f}"
         scaling = "" if r.scaling is None else f"{r.scaling:.2f}×"
         peak = "" if r.worker_peak_mb is None else f"{r.worker_peak_mb:.0f} MB"
         print(
             f"| {r.broker} | {r.db} | {r.workers} | {r.pages} | {r.pages_per_min:.0f} | "
-            f"{r.s_per_page:.3f} | {overhead} | {scaling} | {peak} |"
+            f"{r.s_per_page:.3f} | {overhead} | {scaling} | {peak} | {r.busy_cores:.2f} |"
         )
     args.json.write_text(
-        json.dumps({"stage": args.stage, "cpus": os.cpu_count(), "rows": [asdict(r) for r in rows]}, indent=2)
+        json.dumps(
+            {
+                "stage": args.stage,
+                "layout": args.layout,
+                "repeat": args.repeat,
+                "cpus": os.cpu_count(),
+                "rows": [asdict(r) for r in rows],
+            },
+            indent=2,
+        )
         + "\n"
     )
     print(f"\nwritten: {args.json}")
+
+
+def _median(runs: list[tuple]) -> tuple:
+    """The run with the median time (the middle one of an odd count, the faster middle of an even)."""
+    ordered = sorted(runs, key=lambda r: r[0])
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def _print(row: Row) -> None:

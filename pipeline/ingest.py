@@ -171,9 +171,10 @@ def _dpi_of(im: Image.Image) -> float | None:
 
 
 def to_8bit(im: Image.Image) -> Image.Image:
-    """Any Pillow image as RGB or L with 8 bits per channel (16-bit, CMYK, palette, alpha...)."""
+    """Any Pillow image as RGB or L with 8 bits per channel (16-bit, CMYK, palette, alpha...); an
+    RGB or L image is returned as it is (callers pass an image of their own, not a file's)."""
     if im.mode in ("RGB", "L"):
-        return im.copy()
+        return im
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr = np.asarray(im, dtype=np.float64)
         top = 65535.0 if arr.max() > 255 else 255.0

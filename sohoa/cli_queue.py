@@ -95,7 +95,12 @@ def _worker_options(ocr_threads: int, threads: int, queues: str | None, **more):
 
 OcrThreads = Annotated[
     int,
-    typer.Option("--ocr-threads", min=0, help="OCR threads in this process (each takes one page at a time)."),
+    typer.Option(
+        "--ocr-threads",
+        min=0,
+        help="OCR threads in this process (each takes one page at a time); 0 runs OCR on the --threads "
+        "threads (--ocr-threads 0 --threads 1: a single-threaded worker, one per core).",
+    ),
 ]
 Threads = Annotated[
     int,

@@ -42,9 +42,8 @@ def save_page_image(storage: Storage, input_id: int, page: Page) -> str:
 
 def load_page(storage: Storage, key: str, index: int, dpi: float, dpi_known: bool = True) -> Page:
     data = storage.read_bytes(key)
-    with Image.open(io.BytesIO(data)) as im:
-        im.load()
-        image = im.copy()
+    image = Image.open(io.BytesIO(data))  # a buffer, not a file: nothing to close once loaded
+    image.load()
     jpeg = data if key.endswith(".jpg") else None
     return Page(index=index, image=image, dpi=dpi, dpi_known=dpi_known, source_jpeg=jpeg)
 

@@ -193,7 +193,7 @@ def test_stack_with_same_type_back_to_back_and_land_pages_3_4():
 
 
 def test_stack_with_a_separator_sheet():
-    # A separator recognised by its caption (the QR code is tested on a drawn sheet in test_separator).
+    # A separator recognised by its caption (the QR code is tested on drawn sheets in test_separator).
     sep = make_page([[(600, "TỜ PHÂN CÁCH TÀI LIỆU")]], ink=0.01)
     other = unrelated_page()
     pages = _reindex([unrelated_page(), sep, other, marriage_page(wife_first=False)])

@@ -227,9 +227,12 @@ def _env(broker: str, database: str, storage: Path) -> dict:
     }
 
 
-def _worker(env: dict, log: Path, *extra: str) -> subprocess.Popen:
+def _worker(env: dict, log: Path, *extra: str, single: bool = False) -> subprocess.Popen:
+    """A `sohoa worker` process: one OCR thread beside two for the rest, or (`single`) every queue
+    on one thread (`--ocr-threads 0 --threads 1`, the shape benchmarks/scale.py measures)."""
+    threads = ["--ocr-threads", "0", "--threads", "1"] if single else ["--ocr-threads", "1"]
     return subprocess.Popen(
-        [str(SOHOA), "worker", "--ocr-threads", "1", "--stall-seconds", "2", *extra],
+        [str(SOHOA), "worker", *threads, "--stall-seconds", "2", *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=open(log, "ab"),  # noqa: SIM115 - kept open for the child
@@ -346,8 +349,9 @@ def _small_inputs(root: Path, inputs: int = 20, pages: int = 5) -> list[Path]:
 
 
 def test_killed_workers_and_broker_restart_finish_exactly_once(private_broker, postgres_url, tmp_path):  # noqa: F811
-    """100 pages, two workers: SIGKILL one mid-batch and start another; then restart every worker;
-    then kill and restart the broker. Every page and document is done once."""
+    """100 pages, two workers: SIGKILL one mid-batch and start another; then restart every worker
+    (as single-threaded workers, OCR sharing their one thread); then kill and restart the broker.
+    Every page and document is done once."""
     inputs = _small_inputs(tmp_path / "scans")
     storage = tmp_path / "storage"
     env = _env(private_broker.url, postgres_url, storage)
@@ -375,7 +379,7 @@ def test_killed_workers_and_broker_restart_finish_exactly_once(private_broker, p
         for w in workers:
             w.send_signal(signal.SIGKILL)
             w.wait(10)
-        workers = [_worker(env, log), _worker(env, log)]
+        workers = [_worker(env, log, single=True), _worker(env, log, single=True)]
         # 3. The broker killed and restarted (Redis without persistence: every queued message lost).
         _wait_for(lambda: done() >= 60, 180, log, workers)
         at_broker_kill = done()

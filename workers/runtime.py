@@ -28,7 +28,7 @@ from pathlib import Path
 
 import dramatiq
 import structlog
-from sohoa.pipeline.parallel import release_memory
+from sohoa.pipeline.parallel import one_thread_per_page, release_memory
 from sohoa.pipeline.process import ProcessOptions
 from sohoa.store import db, state
 from sohoa.store.models import Document, Event, Input, Page
@@ -93,7 +93,8 @@ class ReleaseMemory(dramatiq.Middleware):
 
 @dataclass(frozen=True)
 class WorkerOptions:
-    ocr_threads: int = 1  # OCR threads in this process, each taking one message at a time
+    ocr_threads: int = 1  # OCR threads in this process, each taking one message at a time (0: OCR
+    # shares the other threads; with assemble_threads=1 the worker is single-threaded)
     assemble_threads: int = 2  # threads for ingest, split, extraction, PDFs, finishing and signing
     queues: frozenset[str] | None = None  # None: every queue (ocr, assemble, sign)
     poll_seconds: float = 2.0  # embedded: how often to look for batches submitted by other processes
@@ -101,6 +102,11 @@ class WorkerOptions:
     metrics_host: str = "127.0.0.1"  # localhost only unless told otherwise (a container: 0.0.0.0)
     shutdown_seconds: float = 60.0  # on stop, how long the messages being handled may take to finish
     stall_seconds: float = 60.0  # broker: re-send unfinished work after this long idle without progress
+    # Longest a worker waits between looks for a message. Dramatiq's Redis consumer polls, backing
+    # off up to this (its default, 1 s, left an OCR thread idle ~0.35 s per page on average: the
+    # consumer had backed off while the thread was busy; workers.broker shortens it further for
+    # Redis's work queues); RabbitMQ pushes, so there it only bounds how often idle threads wake up.
+    fetch_wait_ms: int = 100
 
 
 def is_keystore_queue(queue: str) -> bool:
@@ -276,8 +282,9 @@ class Runtime:
     # --- running ------------------------------------------------------------------------------
 
     def start(self, options: WorkerOptions = WorkerOptions()) -> None:
-        """Reconcile, then start the worker threads: OCR with prefetch 1 on its own threads, one
-        single-threaded worker per `sign.<keystore>` queue, the rest on shared threads."""
+        """Reconcile, then start the worker threads: OCR with prefetch 1 on its own threads (or,
+        with `ocr_threads=0`, on the shared threads), one single-threaded worker per
+        `sign.<keystore>` queue, the rest on shared threads."""
         queues = set(options.queues or {QUEUE_OCR, QUEUE_ASSEMBLE, QUEUE_SIGN})
         for queue in queues:
             if is_keystore_queue(queue):
@@ -286,8 +293,12 @@ class Runtime:
         self._queues = queues
         self._shutdown_ms = int(options.shutdown_seconds * 1000)
         self.broker.emit_after("process_boot")
+        one_thread_per_page()
+        wait = options.fetch_wait_ms
         if QUEUE_OCR in queues and options.ocr_threads > 0:
-            ocr = dramatiq.Worker(self.broker, queues={QUEUE_OCR}, worker_threads=options.ocr_threads)
+            ocr = dramatiq.Worker(
+                self.broker, queues={QUEUE_OCR}, worker_threads=options.ocr_threads, worker_timeout=wait
+            )
             ocr.queue_prefetch = 1
             self._workers.append(ocr)
         for queue in sorted(q for q in queues if is_keystore_queue(q)):
@@ -295,14 +306,21 @@ class Runtime:
             if keystore not in (self.context.signers or {}):
                 log.warning("keystore_queue_without_signer", queue=queue)
             # One thread, one message at a time: a token signs one document at a time.
-            signing = dramatiq.Worker(self.broker, queues={queue}, worker_threads=1)
+            signing = dramatiq.Worker(self.broker, queues={queue}, worker_threads=1, worker_timeout=wait)
             signing.queue_prefetch = 1
             self._workers.append(signing)
-        rest = {q for q in queues if q != QUEUE_OCR and not is_keystore_queue(q)}
+        own_ocr = options.ocr_threads > 0
+        rest = {q for q in queues if not (q == QUEUE_OCR and own_ocr) and not is_keystore_queue(q)}
         if rest:
-            self._workers.append(
-                dramatiq.Worker(self.broker, queues=rest, worker_threads=max(1, options.assemble_threads))
+            shared = dramatiq.Worker(
+                self.broker, queues=rest, worker_threads=max(1, options.assemble_threads), worker_timeout=wait
             )
+            if QUEUE_OCR in rest:
+                # One page waiting per thread beside the one being read (Dramatiq's default factor):
+                # a polled broker (Redis) then never leaves the thread idle between pages; another
+                # process takes the rest.
+                shared.queue_prefetch = 2 * shared.worker_threads
+            self._workers.append(shared)
         for worker in self._workers:
             worker.start()
         if options.metrics_port is not None:
