@@ -104,8 +104,8 @@ class WorkerOptions:
     stall_seconds: float = 60.0  # broker: re-send unfinished work after this long idle without progress
     # Longest a worker waits between looks for a message. Dramatiq's Redis consumer polls, backing
     # off up to this (its default, 1 s, left an OCR thread idle ~0.35 s per page on average: the
-    # consumer had backed off while the thread was busy; workers.broker shortens it further for
-    # Redis's work queues); RabbitMQ pushes, so there it only bounds how often idle threads wake up.
+    # consumer had backed off while the thread was busy); RabbitMQ pushes, so there it only bounds
+    # how often idle threads wake up.
     fetch_wait_ms: int = 100
 
 
@@ -312,15 +312,16 @@ class Runtime:
         own_ocr = options.ocr_threads > 0
         rest = {q for q in queues if not (q == QUEUE_OCR and own_ocr) and not is_keystore_queue(q)}
         if rest:
-            shared = dramatiq.Worker(
-                self.broker, queues=rest, worker_threads=max(1, options.assemble_threads), worker_timeout=wait
+            # Dramatiq's default prefetch (2 per thread): with OCR here, one page waits beside the
+            # one being read, so a polled broker (Redis) never leaves the thread idle between pages.
+            self._workers.append(
+                dramatiq.Worker(
+                    self.broker,
+                    queues=rest,
+                    worker_threads=max(1, options.assemble_threads),
+                    worker_timeout=wait,
+                )
             )
-            if QUEUE_OCR in rest:
-                # One page waiting per thread beside the one being read (Dramatiq's default factor):
-                # a polled broker (Redis) then never leaves the thread idle between pages; another
-                # process takes the rest.
-                shared.queue_prefetch = 2 * shared.worker_threads
-            self._workers.append(shared)
         for worker in self._workers:
             worker.start()
         if options.metrics_port is not None:
