@@ -7,8 +7,8 @@ sent to a worker as raw pixels; the worker sends back the words and geometry and
 (later stages re-read crops of it), and the parent turns its own copy of the scan upright, so no
 image is decoded or encoded twice (the scanner's JPEG bytes a page may carry stay in the parent). At
 most one page per worker is in flight, so memory is bounded by the number of workers, not the
-length of the input; a worker lets go of each page before the next and hands the freed memory
-back to the system (`release_memory`), so it does not grow over a long run (docs/benchmarks.md).
+length of the input; a worker lets go of each page before the next, and hands the freed memory
+back to the system (`release_memory`) when no page follows (docs/benchmarks.md).
 
 A worker that runs past the page's hard limit (a recognition that ignores its own timeout) is
 killed and replaced; its page fails with `ocr_timeout` and the rest of the batch goes on.
@@ -94,9 +94,10 @@ def _worker(conn: Connection, tesseract_cmd: str | None, engine: str, fn: Callab
         del task  # the pixels, copied into the page
         conn.send(_read(page, fn, lang, timeout))
         # Nothing of this page outlives it (the next page would otherwise be read while this one's
-        # images are still held), and the freed memory goes back to the system.
+        # images are still held); the freed memory goes back to the system once no page follows.
         del page
-        release_memory()
+        if not conn.poll(IDLE_SECONDS):
+            release_memory()
 
 
 def _read(page: Page, fn: Callable, lang: str, timeout: float) -> tuple[str, object]:
@@ -125,12 +126,18 @@ def _read(page: Page, fn: Callable, lang: str, timeout: float) -> tuple[str, obj
         return ("error", ("OcrError", _CRASH_MESSAGE, "page_crashed", traceback.format_exc()[-2000:]))
 
 
+#: A page worker with nothing to read for this long gives its memory back (`release_memory`).
+IDLE_SECONDS = 1.0
+
+
 def release_memory() -> None:
-    """Give the memory freed by the last page back to the system (glibc keeps freed heap memory
-    for reuse otherwise, and a page's large images leave the heap fragmented). Only the young
-    generations are collected: a full collection walks every object of a worker (~120,000, 70 ms
-    a page); a page's images are freed by reference counting anyway, and older cycles by Python's
-    own full collections."""
+    """Give the memory freed by the last pages back to the system (glibc keeps freed heap memory
+    for reuse otherwise, and a page's large images leave the heap fragmented). Called when a
+    worker has nothing to do, not after every page: between pages the freed memory is what the
+    next page uses, and trimming it costs the trim and the faults that take it back (~5% of a
+    page's CPU time) without lowering the peak (docs/benchmarks.md). Only the young generations
+    are collected: a full collection walks every object of a worker (~120,000, 70 ms); a page's
+    images are freed by reference counting anyway, and older cycles by Python's own collections."""
     gc.collect(1)
     if _malloc_trim is not None:
         _malloc_trim(0)

@@ -266,21 +266,30 @@ def ocr_scale(dpi: float) -> float:
     return _OCR_DPI / dpi if dpi > _OCR_MAX_DPI else 1.0
 
 
+def ocr_image_of(
+    upright: Image.Image,
+    skew_deg: float,
+    dpi: float,
+    cleanup: CleanupOptions = DEFAULT_CLEANUP,
+    *,
+    grey: Image.Image | None = None,
+) -> tuple[Image.Image, np.ndarray]:
+    """The image recognition reads (cleaned, deskewed, scaled) and its affine back to the upright
+    page. Deterministic: a later stage that kept only the upright page and its recorded tilt (the
+    workers' extraction, re-reading weak fields) rebuilds exactly what `prepare` gave OCR."""
+    # The colour upright page goes to the clean-up: seal and signature ink are told from print by
+    # their colour, which the grey image has lost.
+    return clean_for_ocr(upright, skew_deg, dpi, ocr_scale(dpi), cleanup, grey=grey)
+
+
 def prepare(page: Page, *, timeout: float = 60, cleanup: CleanupOptions = DEFAULT_CLEANUP) -> PreparedPage:
     """Turn a page upright, measure its tilt and build the cleaned image for recognition."""
     warnings = digitisation_warnings(page)
     grey = page.image.convert("L")  # once: geometry and the OCR image both come from it
     geometry = measure(page, grey, timeout=timeout)
     upright = turn_upright(page.image, geometry.rotation)
-    # The colour upright page goes to the clean-up: seal and signature ink are told from print by
-    # their colour, which the grey image has lost.
-    ocr_image, back = clean_for_ocr(
-        upright,
-        geometry.skew_deg,
-        page.dpi,
-        ocr_scale(page.dpi),
-        cleanup,
-        grey=turn_upright(grey, geometry.rotation),
+    ocr_image, back = ocr_image_of(
+        upright, geometry.skew_deg, page.dpi, cleanup, grey=turn_upright(grey, geometry.rotation)
     )
     return PreparedPage(
         page=page,

@@ -42,7 +42,9 @@ class PreparedPage:
     upright: Image.Image  # the scan turned upright (not deskewed): what the PDF shows
     rotation: int  # contract convention: content turned this far counter-clockwise on the scan
     skew_deg: float  # residual tilt of the upright page, counter-clockwise positive
-    ocr_image: Image.Image  # upright, deskewed, cleaned: for recognition only
+    # upright, deskewed, cleaned: for recognition only (None on a page read back from storage for
+    # a stage that reads no pixels again, such as the PDF)
+    ocr_image: Image.Image | None
     ocr_to_upright: np.ndarray  # 2×3 affine: ocr_image pixels → upright pixels
     orientation_confidence: float = 0.0
     ink_ratio: float = 0.0  # share of the page that is ink (blank pages are near 0)

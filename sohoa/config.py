@@ -31,7 +31,8 @@ class Settings(BaseSettings):
         180.0, gt=0, description="Seconds one page may take in Tesseract before it is stopped"
     )
     ocr_engine: Literal["auto", "tesserocr", "pytesseract"] = Field(
-        "auto", description="Tesseract in-process (tesserocr) or as a subprocess (pytesseract); auto: the first there"
+        "auto",
+        description="Tesseract in-process (tesserocr) or as a subprocess (pytesseract); auto: the first there",
     )
     tesseract_cmd: str = Field(
         "tesseract", description="Tesseract executable (a name on PATH or a full path)"

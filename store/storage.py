@@ -65,6 +65,11 @@ def ocr_key(input_id: int, index: int) -> str:
     return f"inputs/{input_id}/ocr/{index:04d}.json"
 
 
+def ocr_image_key(ocr_key: str) -> str:
+    """Where the cleaned image OCR read is kept beside its OCR JSON, until its document is extracted."""
+    return ocr_key.removesuffix(".json") + ".pixels.lz4"
+
+
 def document_pdf_key(input_id: int, number: int) -> str:
     return f"inputs/{input_id}/d{number}.pdf"
 
@@ -92,7 +97,10 @@ class StorageBackend(Protocol):
         """A temporary local path to write; stored under `key`, atomically, when the block succeeds."""
         ...
 
-    def write_bytes(self, key: str, data: bytes) -> str: ...
+    def write_bytes(self, key: str, data: bytes, *, durable: bool = True) -> str:
+        """Store `data` under `key` atomically; `durable=False` skips the flush to disk (a file that
+        can be made again, whose loss in a crash costs only time)."""
+        ...
 
     def put_source(self, source: Path, sha256: str | None = None) -> tuple[str, str]: ...
 
@@ -138,22 +146,24 @@ class Storage:
         return self.path(key).read_bytes()
 
     @contextmanager
-    def writing(self, key: str) -> Iterator[Path]:
+    def writing(self, key: str, *, durable: bool = True) -> Iterator[Path]:
         """Yield a temporary path to write `key` to; renamed into place when the block succeeds."""
         final = self.path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.part")
         try:
             yield tmp
-            _fsync(tmp)
+            if durable:
+                _fsync(tmp)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            if durable:
+                _fsync_dir(final.parent)
         finally:
             if tmp.exists():
                 tmp.unlink()
 
-    def write_bytes(self, key: str, data: bytes) -> str:
-        with self.writing(key) as tmp:
+    def write_bytes(self, key: str, data: bytes, *, durable: bool = True) -> str:
+        with self.writing(key, durable=durable) as tmp:
             tmp.write_bytes(data)
         return key
 

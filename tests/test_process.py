@@ -284,3 +284,34 @@ def test_documents_are_written_as_soon_as_they_are_final(inputs, tmp_path):
     assert seen == [0, 1]  # after both pages: the first document is final, the second may go on
     assert [d.pages for d in outcome.result.documents] == [[1], [2]]
     assert sorted(p.name for p in out_dir.glob("d*.pdf")) == ["d1.pdf", "d2.pdf"]
+
+
+def test_pages_only_stored_are_checked_not_decoded(tmp_path):
+    """`InputSource.pages(decode=False)` (the workers' ingest, which only stores pages): a
+    scanner's JPEG, a file in a folder or the image of a scanned PDF page, comes with its bytes
+    and an image opened but not decoded, which decodes to the pixels `pages()` gives; a truncated
+    JPEG still fails there as a corrupt page. Pages: tests/drawn.py, saved as JPEG here; the PDF
+    written by `pipeline.pdf.write_pdf`."""
+    import io
+
+    from sohoa.pipeline.ingest import open_input
+    from sohoa.pipeline.types import PageFailure
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    birth_certificate().save(folder / "page-1.jpg", quality=80, dpi=(200, 200))
+    data = (folder / "page-1.jpg").read_bytes()
+    (folder / "page-2.jpg").write_bytes(data[: len(data) * 2 // 3])  # cut short
+    pdf = tmp_path / "stack.pdf"
+    write_pdf([PdfPage(image=Image.open(io.BytesIO(data)), dpi=200, source_jpeg=data)], pdf, title="t")
+
+    for path, count in ((folder, 2), (pdf, 1)):
+        decoded = list(open_input(path).pages())
+        stored = list(open_input(path).pages(decode=False))
+        assert len(stored) == count
+        page, full = stored[0], decoded[0]
+        assert page.source_jpeg == data and page.image.tile  # tiles still to decode: not decoded
+        assert (page.dpi, page.image.size) == (full.dpi, full.image.size)
+        assert page.image.tobytes() == full.image.tobytes()
+    failed = list(open_input(folder).pages(decode=False))[1]
+    assert isinstance(failed, PageFailure) and failed.error.code == "corrupt_image" and failed.index == 2

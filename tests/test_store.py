@@ -273,14 +273,15 @@ def test_the_same_page_added_by_two_readers_at_once(postgres_url):
 
 
 def test_ocr_page_round_trip_and_the_layout_before_shared_page_images(tmp_path):
-    """An OCR'd page reads back with its upright image derived from the stored page; one written in
-    the earlier layout (upright PNG beside the JSON, no `image_key`) still reads back the same."""
+    """An OCR'd page reads back with its upright image derived from the stored page (and, when asked,
+    the cleaned image OCR read, made again pixel for pixel); one written in the earlier layout
+    (upright PNG beside the JSON, no `image_key`) still reads back the same."""
     import json
 
     from sohoa.pipeline.parallel import read_page
     from sohoa.pipeline.types import Page
     from sohoa.store import codec
-    from sohoa.store.storage import ocr_key
+    from sohoa.store.storage import ocr_image_key, ocr_key
 
     from .drawn import birth_certificate
 
@@ -294,8 +295,19 @@ def test_ocr_page_round_trip_and_the_layout_before_shared_page_images(tmp_path):
     (new,) = pages = [codec.load_ocr_page(storage, key)]
     assert new.prepared.upright.size == ocr.prepared.upright.size
     assert [w.text for w in new.words] == [w.text for w in ocr.words]
+    assert new.prepared.ocr_image is None  # not asked for: nothing decoded or cleaned for it
     upright_pixels = new.prepared.upright.convert("L").tobytes()
     codec.close_ocr_pages(pages)
+    # Asked for (extraction re-reads crops of it), the OCR image is the one stored beside the JSON,
+    # or when that is gone, made again from the stored page and its recorded tilt: either way the
+    # very pixels recognition read.
+    assert storage.exists(ocr_image_key(key))
+    for _ in ("stored", "made again"):
+        again = codec.load_ocr_page(storage, key, with_ocr_image=True)
+        assert again.prepared.ocr_image.size == ocr.prepared.ocr_image.size
+        assert again.prepared.ocr_image.tobytes() == ocr.prepared.ocr_image.tobytes()
+        codec.close_ocr_pages([again])
+        storage.delete(ocr_image_key(key))
 
     data = json.loads(storage.read_bytes(key))
     del data["image_key"]

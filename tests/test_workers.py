@@ -378,3 +378,53 @@ def test_a_step_the_broker_does_not_take_is_left_to_the_stall_check(tmp_path):
     ctx = WorkerContext(sessions=None, storage=Storage(tmp_path), options=ProcessOptions(), send=send)
     ctx.send_all([state.Step(state.EXTRACT, i) for i in (1, 2, 3)])
     assert sent == [1, 3]
+
+
+def _fields_of(result: dict) -> list[dict]:
+    return [
+        {name: (f["value"], f["confidence"]) for name, f in doc["fields"].items()}
+        for doc in result["documents"]
+    ]
+
+
+def test_workers_extract_what_sohoa_process_extracts(tmp_path):
+    """The workers' fields, values and confidences, are those of `sohoa process` on the same pages,
+    whether the extraction reads its pages' OCR images as the OCR step stored them or, when they
+    are lost, makes them again from the stored pages: weak fields are re-read on the cleaned,
+    deskewed image OCR read, either way. Once extracted, nothing of those images is left behind.
+    Pages: `sohoa.samples.generate` (n=3, seed 1, level hard: tilted, noisy JPEG scans with seals,
+    where re-reading decides some fields); SQLite and the embedded broker."""
+    from sohoa.pipeline.process import ProcessOptions, process_input
+    from sohoa.samples import generate
+    from sohoa.store.storage import Storage
+
+    class LosingOcrImages(Storage):
+        """A storage where the OCR step's image never lands (a crash before it reached the disk)."""
+
+        def write_bytes(self, key, data, *, durable=True):
+            return key if key.endswith(".pixels.lz4") else super().write_bytes(key, data, durable=durable)
+
+    truth = generate(tmp_path / "samples", n=3, seed=1, level="hard")
+    folders = [tmp_path / "samples" / t.id for t in truth]
+    options = ProcessOptions(workers=0)
+    direct = [
+        json.loads((process_input(f, tmp_path / "direct", options).out_dir / "result.json").read_text())
+        for f in folders
+    ]
+    assert sum(len(d["fields"]) for r in direct for d in r["documents"]) > 20
+
+    for stored in (True, False):
+        url = f"sqlite:///{tmp_path / f'state-{stored}.db'}"
+        runtime = _runtime(url, tmp_path / f"storage-{stored}")
+        if not stored:
+            runtime.storage = runtime.context.storage = LosingOcrImages(runtime.storage.root)
+        try:
+            batch = runtime.submit(folders)
+            runtime.start(WorkerOptions(ocr_threads=0, assemble_threads=1))
+            assert runtime.wait([batch], timeout=300)
+        finally:
+            runtime.stop()
+        for i, expected in enumerate(direct, start=1):
+            got = json.loads(runtime.storage.read_bytes(f"inputs/{i}/result.json"))
+            assert _fields_of(got) == _fields_of(expected), (stored, i)
+        assert not [k for k in runtime.storage.files() if k.endswith(".lz4")]

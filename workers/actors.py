@@ -53,6 +53,7 @@ from sohoa.store.state import ErrorRecord
 from sohoa.store.storage import (
     document_pdf_key,
     input_dir_key,
+    ocr_image_key,
     ocr_key,
     sha256_file,
     signed_pdf_key,
@@ -193,7 +194,7 @@ def ingest_input(input_id: int) -> None:
     count, top_error = 0, None
     try:
         # Pages come in input order; the position is the page's index (whatever the item says).
-        for index, item in enumerate(source.pages(), start=1):
+        for index, item in enumerate(source.pages(decode=False), start=1):  # stored, read later
             count = index
             if index in known:  # read before a restart: its row (and image) exist
                 page_id, page_state = known[index]
@@ -274,10 +275,17 @@ def split_input(input_id: int) -> None:
     ctx.send_all(steps)
 
 
-def _load_document_pages(ctx, document):
+def _ocr_keys(ctx, document) -> list[str]:
     with ctx.tx() as s:
         keys = state.ocr_keys_of(s, document.input_id, document.pages)
-    return [codec.load_ocr_page(ctx.storage, keys[i]) for i in document.pages]
+    return [keys[i] for i in document.pages]
+
+
+def _load_document_pages(ctx, document, *, with_ocr_image: bool = False):
+    return [
+        codec.load_ocr_page(ctx.storage, key, with_ocr_image=with_ocr_image)
+        for key in _ocr_keys(ctx, document)
+    ]
 
 
 @_guard(_fail_document)
@@ -287,7 +295,7 @@ def extract_document(document_id: int) -> None:
         doc = state.get_document(s, document_id)
         if doc is None or doc.state != DocumentState.pending:
             return
-    pages = _load_document_pages(ctx, doc)
+    pages = _load_document_pages(ctx, doc, with_ocr_image=True)  # weak fields are read again
     try:
         extraction = extract_fields(doc.doc_type, pages)
         version = form_version(doc.doc_type, pages)
@@ -298,6 +306,8 @@ def extract_document(document_id: int) -> None:
     with ctx.tx() as s:
         steps = state.document_extracted(s, document_id, form_version=version, fields=fields, issues=issues)
     log.info("document_extracted", document=document_id, fields=len(fields), issues=len(issues))
+    for key in _ocr_keys(ctx, doc):  # read for the last time (a retry makes them again)
+        ctx.storage.delete(ocr_image_key(key))
     ctx.send_all(steps)
 
 
@@ -383,6 +393,9 @@ def finish_input(input_id: int) -> None:
     top = ErrorInfo(code=inp.error_code, message=inp.error_message) if inp.error_code else None
     result = ProcessResult(source=inp.source_path, documents=documents, pages=pages, error=top)
     _write_result(input_id, result, WordsFile(source=inp.source_path, pages=words))
+    for key in ctx.storage.files(f"{input_dir_key(input_id)}/ocr/"):  # pages of no extracted document
+        if key.endswith(".pixels.lz4"):
+            ctx.storage.delete(key)
     with ctx.tx() as s:
         steps = state.input_done(s, input_id)
     log.info("input_done", input=input_id, pages=len(pages), documents=len(documents))
@@ -477,6 +490,12 @@ def retries_exhausted(message: dict, info: dict) -> None:
         fail(int(args[0]), EXHAUSTED)
 
 
+#: Dramatiq's priority of a page (`ocr`) against the other steps in a worker's own queue of taken
+#: messages (higher runs later; the broker's order is unchanged): a thread that does both finishes
+#: the documents of pages already read before it reads the next page, so a document is done soon
+#: after its last page and its pages' OCR images are still kept for its extraction.
+PAGE_PRIORITY = 10
+
 #: (function, queue, time limit in seconds or None for the OCR default)
 STEPS: dict[str, tuple[Callable, str, int | None]] = {
     state.INGEST: (ingest_input, QUEUE_ASSEMBLE, 3600),
@@ -501,7 +520,7 @@ def declare(broker: dramatiq.Broker, *, ocr_timeout: float = 180.0) -> dict[str,
             broker=broker,
             actor_name=name,
             queue_name=queue,
-            priority=0,
+            priority=PAGE_PRIORITY if queue == QUEUE_OCR else 0,
             options={
                 "retry_when": retry_when,
                 "min_backoff": MIN_BACKOFF_MS,

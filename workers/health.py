@@ -36,13 +36,14 @@ class Metrics(dramatiq.Middleware):
         self.in_flight = 0
         self.total: dict[tuple[str, str, str], int] = defaultdict(int)  # (queue, actor, outcome)
         self.seconds: dict[tuple[str, str], float] = defaultdict(float)
-        self._start: dict[str, float] = {}
+        self.cpu_seconds: dict[tuple[str, str], float] = defaultdict(float)  # the thread's CPU time
+        self._start: dict[str, tuple[float, float]] = {}
 
     def before_process_message(self, broker, message) -> None:
         with self._lock:
             self.in_flight += 1
             self.last_activity = time.monotonic()
-            self._start[message.message_id] = time.monotonic()
+            self._start[message.message_id] = (time.monotonic(), time.thread_time())
 
     def after_process_message(self, broker, message, *, result=None, exception=None) -> None:
         outcome = "failed" if exception is not None else "done"
@@ -56,12 +57,20 @@ class Metrics(dramatiq.Middleware):
             started = self._start.pop(message.message_id, None)
             if started is None:
                 return
+            started, cpu_started = started
             self.in_flight = max(0, self.in_flight - 1)
             now = time.monotonic()
             self.last_activity = now
             key = (message.queue_name, message.actor_name)
             self.total[(*key, outcome)] += 1
             self.seconds[key] += now - started
+            self.cpu_seconds[key] += time.thread_time() - cpu_started  # same thread: Dramatiq's
+
+    @property
+    def processed(self) -> int:
+        """Messages this process has finished (any outcome)."""
+        with self._lock:
+            return sum(self.total.values())
 
     def idle_for(self) -> float:
         """Seconds since this process last started or finished a message (0 while one runs)."""
@@ -93,6 +102,12 @@ class Metrics(dramatiq.Middleware):
             ]
             for (queue, actor), sec in sorted(self.seconds.items()):
                 lines.append(f'sohoa_message_seconds_total{{queue="{queue}",actor="{actor}"}} {sec:.3f}')
+            lines += [
+                "# HELP sohoa_message_cpu_seconds_total CPU time of the threads handling messages, by queue and actor.",
+                "# TYPE sohoa_message_cpu_seconds_total counter",
+            ]
+            for (queue, actor), sec in sorted(self.cpu_seconds.items()):
+                lines.append(f'sohoa_message_cpu_seconds_total{{queue="{queue}",actor="{actor}"}} {sec:.3f}')
             lines += [
                 "# HELP sohoa_messages_in_flight Messages being handled now.",
                 "# TYPE sohoa_messages_in_flight gauge",

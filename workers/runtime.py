@@ -70,27 +70,6 @@ for _name in ("dramatiq.broker.StubBroker", "dramatiq.broker.RedisBroker", "dram
     logging.getLogger(_name).addFilter(_DropDuplicateMiddlewareWarning())
 
 
-class ReleaseMemory(dramatiq.Middleware):
-    """After a page (an `ocr` message), hand the memory its images used back to the system, so a
-    long-lived worker does not keep the largest page's worth of freed heap (docs/benchmarks.md).
-    At most once per `every` seconds: a release takes 20–30 ms, next to nothing for a scanned page
-    (seconds) but a lot for a tiny one."""
-
-    def __init__(self, every: float = 1.0):
-        self.every = every
-        self._last = 0.0
-        self._lock = threading.Lock()
-
-    def after_process_message(self, broker, message, *, result=None, exception=None) -> None:
-        if message.queue_name != QUEUE_OCR:
-            return
-        with self._lock:
-            if time.monotonic() - self._last < self.every:
-                return
-            self._last = time.monotonic()
-        release_memory()
-
-
 @dataclass(frozen=True)
 class WorkerOptions:
     ocr_threads: int = 1  # OCR threads in this process, each taking one message at a time (0: OCR
@@ -137,7 +116,6 @@ class Runtime:
         self.broker = broker or make_broker(settings.broker_url)
         self.metrics = Metrics()
         self.broker.add_middleware(self.metrics)
-        self.broker.add_middleware(ReleaseMemory())
         self.actors = actor_module.declare(self.broker, ocr_timeout=settings.ocr_timeout)
         self.options = ProcessOptions(
             lang=settings.ocr_lang, ocr_timeout=settings.ocr_timeout, jpeg_quality=settings.jpeg_quality
@@ -437,11 +415,20 @@ class Runtime:
     def serve(self, stop: threading.Event, options: WorkerOptions = WorkerOptions()) -> None:
         """Run the workers until `stop` is set; embedded, pick up newly submitted batches; with a
         broker, re-send unfinished work when nothing anywhere progressed while this process was
-        idle for `stall_seconds`, twice in a row (the messages were lost)."""
+        idle for `stall_seconds`, twice in a row (the messages were lost).
+
+        Once the workers have nothing to do, the memory the last pages used goes back to the system
+        (`release_memory`). Not after every page: that cost ~5% of a page's CPU time (the trim, and
+        the next page faulting the memory in again) and left the peak, one page's working set, as
+        it was (docs/benchmarks.md)."""
         self.start(options)
         marker, checked = None, time.monotonic()
+        released = self.metrics.processed
         try:
             while not stop.wait(options.poll_seconds):
+                if self.metrics.processed != released and self.metrics.idle_for() >= options.poll_seconds:
+                    released = self.metrics.processed
+                    release_memory()
                 if self.embedded:
                     self.claim()
                     continue

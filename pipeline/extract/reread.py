@@ -59,6 +59,8 @@ def _crop(words: list, rv: RawValue, layout: Layout, scale: int = _SCALE) -> Ima
     if pl.ocr_page is None or not words:
         return None
     img = pl.ocr_page.prepared.ocr_image
+    if img is None:
+        return None
     pad = 0.35 * pl.line_height
     x0 = max(0, int(min(w.x0 for w in words) - pad))
     y0 = max(0, int(min(w.y0 for w in words) - pad))
