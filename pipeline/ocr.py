@@ -455,6 +455,10 @@ _LOST_DENSITY = 0.04
 _LOST_CONFIDENCE = 0.6
 
 
+def _grey(image: Image.Image) -> np.ndarray:
+    return np.asarray(image if image.mode == "L" else image.convert("L"))
+
+
 def lost_lines(image: Image.Image, words: list[OcrWord]) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1) of text-line-sized clusters of ink that no recognised word covers.
 
@@ -462,32 +466,31 @@ def lost_lines(image: Image.Image, words: list[OcrWord]) -> list[tuple[int, int,
     dotted line next to its label, a line over a few leader dots left under its descenders). The
     ink it did not read is what is left of the page's dark pixels once every word box (and a rim)
     is taken out; letters are joined into lines by a closing about half a word height wide, on a
-    copy at half the resolution (cheaper, same clusters).
+    copy at half the resolution (a quarter of the work, the same clusters).
     """
     text = [w for w in words if any(c.isalnum() for c in w.text)]
     if not text:
         return []
     height = float(np.median([w.box[3] - w.box[1] for w in text]))
-    a = np.asarray(image.convert("L"))
-    rest = (a < _INK).view(np.uint8)
-    rest = rest.copy()
+    f = 2  # found at half the resolution: a pixel there is ink when any of its four is
+    a = _grey(image)
+    small = cv2.erode(a, np.ones((f, f), np.uint8), anchor=(0, 0))[::f, ::f]
+    rest = (small < _INK).view(np.uint8)
     rim = max(2, int(height * 0.15))
     for w in words:
         x0, y0, x1, y1 = w.box
-        rest[max(0, y0 - rim) : y1 + rim, max(0, x0 - rim) : x1 + rim] = 0
-    f = 2  # the clusters are found at half the resolution
-    small = cv2.resize(rest, (a.shape[1] // f, a.shape[0] // f), interpolation=cv2.INTER_AREA)
-    small = (small > 0).view(np.uint8)
+        rest[max(0, y0 - rim) // f : (y1 + rim) // f + 1, max(0, x0 - rim) // f : (x1 + rim) // f + 1] = 0
     h = height / f
     kernel = np.ones((max(2, int(h * 0.25)), max(3, int(h * 0.6))), np.uint8)
-    joined = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
-    n, _labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    joined = cv2.morphologyEx(rest, cv2.MORPH_CLOSE, kernel)
+    # The clusters' outlines (a fraction of the time of labelling every pixel of a noisy page).
+    outlines, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     lo, hi = _LOST_HEIGHT
     boxes = []
-    for x, y, bw, bh, _area in stats[1:]:
+    for x, y, bw, bh in map(cv2.boundingRect, outlines):
         if not (lo * h <= bh <= hi * h and bw >= _LOST_MIN_WIDTH * h):
             continue
-        if small[y : y + bh, x : x + bw].mean() < _LOST_DENSITY:
+        if rest[y : y + bh, x : x + bw].mean() < _LOST_DENSITY:
             continue
         boxes.append((int(x * f), int(y * f), int((x + bw) * f), int((y + bh) * f)))
     return boxes
@@ -503,7 +506,7 @@ def reread_lost_lines(
     boxes = lost_lines(image, words)
     if not boxes:
         return []
-    a = np.asarray(image.convert("L"))
+    a = _grey(image)
     text = [w for w in words if any(c.isalnum() for c in w.text)]
     height = float(np.median([w.box[3] - w.box[1] for w in text]))
     rim = max(2, int(height * 0.15))
@@ -559,7 +562,7 @@ def reread_doubtful_lines(
     doubtful = {n for n, ws in lines.items() if _mean_confidence(ws) < _DOUBTFUL}
     if not doubtful:
         return words
-    a = np.asarray(image.convert("L"))
+    a = _grey(image)
     text = [w for w in words if any(c.isalnum() for c in w.text)]
     height = float(np.median([w.box[3] - w.box[1] for w in text])) if text else 30.0
     px, py = int(height * 0.4), int(height * 0.3)
