@@ -9,6 +9,10 @@ both read, and `sohoa doctor` checks it. A page's recognition stops after `timeo
 (tesserocr's cancel callback, or pytesseract killing its child); `pipeline/parallel.py` adds a hard
 kill of the worker process for anything that still does not return.
 
+The OCR stage (`ocr_page`) reads a page as sparse text, puts the words back into lines
+(`assemble_lines`) and reads again, from their crops, the lines the page reading lost
+(`reread_lost_lines`) or read with doubt (`reread_doubtful_lines`).
+
 Failures are mapped here to `MissingDependencyError` (exit 3, with install advice) and `OcrError`.
 """
 
