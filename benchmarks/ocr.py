@@ -312,27 +312,32 @@ def comparison_table(sets: dict[str, Path], workers: int, tmp: Path, with_ocrmyp
                 print(f"<!-- {tool} failed on {path}: {read.failed[-160:]!r} -->")
 
 
-ABLATION = {  # name: (clean-up, page segmentation, lines rebuilt by `ocr.assemble_lines`)
-    "no clean-up (grey deskewed page), psm 6": (cleanup.NONE, 6, False),
+#: name: (clean-up, page segmentation, lines rebuilt by `ocr.assemble_lines`, lines read again:
+#: 0 none, 1 the lost ones (`ocr.reread_lost_lines`), 2 also the doubtful ones (`reread_doubtful_lines`))
+ABLATION = {
+    "no clean-up (grey deskewed page), psm 6": (cleanup.NONE, 6, False, 0),
     "+ dotted leaders whitened": (
         cleanup.CleanupOptions(colour=False, background=False, denoise="never"),
         6,
         False,
+        0,
     ),
     "+ colour dropout (seals, signatures, guilloche)": (
         cleanup.CleanupOptions(background=False, denoise="never"),
         6,
         False,
+        0,
     ),
-    "+ background flattened": (cleanup.CleanupOptions(denoise="never"), 6, False),
-    "+ psm 11 and line assembly": (cleanup.CleanupOptions(denoise="never"), 11, True),
-    "+ 3×3 median on noisy pages (sohoa default)": (cleanup.DEFAULT, 11, True),
-    "default, 3×3 median on every page": (cleanup.CleanupOptions(denoise="always"), 11, True),
-    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 11, True),
-    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 11, True),
-    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 11, True),
-    "default, psm 6 and line assembly": (cleanup.DEFAULT, 6, True),
-    "default, psm 6, Tesseract's lines": (cleanup.DEFAULT, 6, False),
+    "+ background flattened": (cleanup.CleanupOptions(denoise="never"), 6, False, 0),
+    "+ psm 11 and line assembly": (cleanup.CleanupOptions(denoise="never"), 11, True, 0),
+    "+ 3×3 median on noisy pages": (cleanup.DEFAULT, 11, True, 0),
+    "+ lost lines read again": (cleanup.DEFAULT, 11, True, 1),
+    "+ doubtful lines read again (sohoa default)": (cleanup.DEFAULT, 11, True, 2),
+    "default, 3×3 median on every page": (cleanup.CleanupOptions(denoise="always"), 11, True, 2),
+    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 11, True, 2),
+    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 11, True, 2),
+    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 11, True, 2),
+    "default, psm 6 and line assembly": (cleanup.DEFAULT, 6, True, 2),
 }
 
 
@@ -343,13 +348,17 @@ def _ablate(job: tuple[str, str, dict]) -> tuple[str, dict[str, tuple[int, int, 
     geometry = preprocess.measure(page)
     upright = preprocess.turn_upright(page.image, geometry.rotation)
     out = {}
-    for name, (options, psm, assemble) in ABLATION.items():
+    for name, (options, psm, assemble, reread) in ABLATION.items():
         started = time.perf_counter()
         image, _ = cleanup.clean_for_ocr(
             upright, geometry.skew_deg, page.dpi, preprocess.ocr_scale(page.dpi), options
         )
         rec = recognize(image, psm=psm, dpi=page.dpi * preprocess.ocr_scale(page.dpi))
-        text = "\n".join(ocr.assemble_lines(rec.words)[1] if assemble else rec.lines)
+        words = rec.words + (ocr.reread_lost_lines(image, rec.words) if reread else [])
+        found, lines = ocr.assemble_lines(words) if assemble else (words, rec.lines)
+        if reread > 1:
+            found, lines = ocr.assemble_lines(ocr.reread_doubtful_lines(image, found))
+        text = "\n".join(lines)
         out[name] = (
             *page_cer(truth["lines"], text),
             *word_recall(truth["lines"], text),

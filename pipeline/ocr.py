@@ -9,6 +9,10 @@ both read, and `sohoa doctor` checks it. A page's recognition stops after `timeo
 (tesserocr's cancel callback, or pytesseract killing its child); `pipeline/parallel.py` adds a hard
 kill of the worker process for anything that still does not return.
 
+The OCR stage (`ocr_page`) reads a page as sparse text, puts the words back into lines
+(`assemble_lines`) and reads again, from their crops, the lines the page reading lost
+(`reread_lost_lines`) or read with doubt (`reread_doubtful_lines`).
+
 Failures are mapped here to `MissingDependencyError` (exit 3, with install advice) and `OcrError`.
 """
 
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 # Tesseract library is loaded: OpenMP reads it once.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -442,7 +447,155 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
     return out, [" ".join(w.text for w in line) for line in lines]
 
 
-def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FORM_PSM):
+#: Ink darker than this in the cleaned page is print (the page is grey on white after clean-up).
+_INK = 140
+#: A cluster of ink no word covers is a lost line when its height is within these multiples of the
+#: page's median word height, it is at least `_LOST_MIN_WIDTH` heights wide and ink covers at
+#: least `_LOST_DENSITY` of its box (a table rule is thin, a speck small, a blank box empty).
+_LOST_HEIGHT = (0.5, 2.5)
+_LOST_MIN_WIDTH = 1.2
+_LOST_DENSITY = 0.04
+#: Words read again in a lost line are kept from this confidence, when they hold a letter or digit.
+_LOST_CONFIDENCE = 0.6
+
+
+def _grey(image: Image.Image) -> np.ndarray:
+    return np.asarray(image if image.mode == "L" else image.convert("L"))
+
+
+def lost_lines(image: Image.Image, words: list[OcrWord]) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of text-line-sized clusters of ink that no recognised word covers.
+
+    Tesseract's page layout drops whole lines now and then, clean ones too (a value typed off its
+    dotted line next to its label, a line over a few leader dots left under its descenders). The
+    ink it did not read is what is left of the page's dark pixels once every word box (and a rim)
+    is taken out; letters are joined into lines by a closing about half a word height wide, on a
+    copy at half the resolution (a quarter of the work, the same clusters).
+    """
+    text = [w for w in words if any(c.isalnum() for c in w.text)]
+    if not text:
+        return []
+    height = float(np.median([w.box[3] - w.box[1] for w in text]))
+    f = 2  # found at half the resolution: a pixel there is ink when any of its four is
+    a = _grey(image)
+    small = cv2.erode(a, np.ones((f, f), np.uint8), anchor=(0, 0))[::f, ::f]
+    rest = (small < _INK).view(np.uint8)
+    rim = max(2, int(height * 0.15))
+    for w in words:
+        x0, y0, x1, y1 = w.box
+        rest[max(0, y0 - rim) // f : (y1 + rim) // f + 1, max(0, x0 - rim) // f : (x1 + rim) // f + 1] = 0
+    h = height / f
+    kernel = np.ones((max(2, int(h * 0.25)), max(3, int(h * 0.6))), np.uint8)
+    joined = cv2.morphologyEx(rest, cv2.MORPH_CLOSE, kernel)
+    # The clusters' outlines (a fraction of the time of labelling every pixel of a noisy page).
+    outlines, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    lo, hi = _LOST_HEIGHT
+    boxes = []
+    for x, y, bw, bh in map(cv2.boundingRect, outlines):
+        if not (lo * h <= bh <= hi * h and bw >= _LOST_MIN_WIDTH * h):
+            continue
+        if rest[y : y + bh, x : x + bw].mean() < _LOST_DENSITY:
+            continue
+        boxes.append((int(x * f), int(y * f), int((x + bw) * f), int((y + bh) * f)))
+    return boxes
+
+
+def reread_lost_lines(
+    image: Image.Image, words: list[OcrWord], *, lang: str = "vie", timeout: float = 120
+) -> list[OcrWord]:
+    """Words read in the lines the page reading lost (`lost_lines`), one line crop at a time, in
+    the image's pixels. A crop is read as one text line (`--psm 7`); where Tesseract's line finder
+    gives nothing on it (it does on some clean crops), as a raw line (`--psm 13`). Words already
+    read on the page are whited out in the crop, so only the lost ink is read."""
+    boxes = lost_lines(image, words)
+    if not boxes:
+        return []
+    a = _grey(image)
+    text = [w for w in words if any(c.isalnum() for c in w.text)]
+    height = float(np.median([w.box[3] - w.box[1] for w in text]))
+    rim = max(2, int(height * 0.15))
+    found: list[OcrWord] = []
+    line = max((w.line for w in words), default=0) + 1
+    for bx0, by0, bx1, by1 in boxes:
+        px, py = int(height * 0.4), int(height * 0.3)
+        x0, y0 = max(0, bx0 - px), max(0, by0 - py)
+        x1, y1 = min(a.shape[1], bx1 + px), min(a.shape[0], by1 + py)
+        crop = a[y0:y1, x0:x1].copy()
+        for w in words:
+            wx0, wy0, wx1, wy1 = w.box
+            if wx1 + rim > x0 and wx0 - rim < x1 and wy1 + rim > y0 and wy0 - rim < y1:
+                crop[
+                    max(0, wy0 - rim - y0) : max(0, wy1 + rim - y0),
+                    max(0, wx0 - rim - x0) : max(0, wx1 + rim - x0),
+                ] = 255
+        piece = Image.fromarray(crop)
+        rec = recognize(piece, lang=lang, psm=7, timeout=timeout)
+        if not rec.words:
+            rec = recognize(piece, lang=lang, psm=13, timeout=timeout)
+        for w in rec.words:
+            if w.confidence < _LOST_CONFIDENCE or not any(c.isalnum() for c in w.text):
+                continue
+            wx0, wy0, wx1, wy1 = w.box
+            found.append(w.model_copy(update={"box": (wx0 + x0, wy0 + y0, wx1 + x0, wy1 + y0), "line": line}))
+        line += 1
+    return found
+
+
+#: Lines read at a mean confidence below this are read again from their crop (`reread_doubtful_lines`).
+_DOUBTFUL = 0.9
+#: The crop's reading replaces the page's when its mean confidence is higher by at least this.
+_BETTER = 0.02
+
+
+def _mean_confidence(words: list[OcrWord]) -> float:
+    chars = sum(len(w.text) for w in words)
+    return sum(w.confidence * len(w.text) for w in words) / chars if chars else 0.0
+
+
+def reread_doubtful_lines(
+    image: Image.Image, words: list[OcrWord], *, lang: str = "vie", timeout: float = 120
+) -> list[OcrWord]:
+    """The page's words (assembled into lines), with each line read at a mean confidence below
+    `_DOUBTFUL` read again from its own crop as one text line (`--psm 7`), the other lines' words
+    whited out; the crop's reading is kept when Tesseract is more confident of it. On the page,
+    sparse-text reading cuts a line into pieces read apart, and an overlapping neighbour's ink
+    pulls words off it; read as one line, the letters are seen in their line's context."""
+    lines: dict[int, list[OcrWord]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    doubtful = {n for n, ws in lines.items() if _mean_confidence(ws) < _DOUBTFUL}
+    if not doubtful:
+        return words
+    a = _grey(image)
+    text = [w for w in words if any(c.isalnum() for c in w.text)]
+    height = float(np.median([w.box[3] - w.box[1] for w in text])) if text else 30.0
+    px, py = int(height * 0.4), int(height * 0.3)
+    out: list[OcrWord] = []
+    for n, ws in lines.items():
+        if n not in doubtful:
+            out += ws
+            continue
+        x0 = max(0, min(w.box[0] for w in ws) - px)
+        y0 = max(0, min(w.box[1] for w in ws) - py)
+        x1 = min(a.shape[1], max(w.box[2] for w in ws) + px)
+        y1 = min(a.shape[0], max(w.box[3] for w in ws) + py)
+        crop = a[y0:y1, x0:x1].copy()
+        for w in words:
+            wx0, wy0, wx1, wy1 = w.box
+            if w.line != n and wx1 > x0 and wx0 < x1 and wy1 > y0 and wy0 < y1:
+                crop[max(0, wy0 - y0) : max(0, wy1 - y0), max(0, wx0 - x0) : max(0, wx1 - x0)] = 255
+        rec = recognize(Image.fromarray(crop), lang=lang, psm=7, timeout=timeout)
+        again = [
+            w.model_copy(
+                update={"box": (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0), "line": n}
+            )
+            for w in rec.words
+        ]
+        out += again if again and _mean_confidence(again) > _mean_confidence(ws) + _BETTER else ws
+    return out
+
+
+def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FORM_PSM, reread: bool = True):
     """The OCR stage: recognise a prepared page and give the word boxes in upright-image pixels.
 
     Recognition runs on the cleaned, deskewed image (`pipeline/cleanup.py`) with `--psm 11`
@@ -450,8 +603,11 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
     block layouts (`--psm 6`, `3`, `4`) drop a whole text line where a mis-registered value
     overlaps the line under it, and give a value typed off its dotted line a line of its own;
     on a generated set of all levels CER was 3.1% with `--psm 6` against 2.6% with `--psm 11` and
-    the line assembly (docs/benchmarks.md). Each box is moved back by its centre through the
-    inverse tilt (and scale), keeping its shape, so boxes sit on the scan the PDF shows.
+    the line assembly (docs/benchmarks.md). Then lines are read again from their crops: those the
+    page reading lost (`reread_lost_lines`) and those it read with doubt (`reread_doubtful_lines`);
+    `reread=False` skips both. Each box is moved
+    back by its centre through the inverse tilt (and scale), keeping its shape, so boxes sit on
+    the scan the PDF shows.
     """
     from .types import OcrPage  # local: types imports schemas only, this keeps the wrapper light
 
@@ -459,7 +615,13 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
     scale = float(abs(m[0][0] * m[1][1] - m[0][1] * m[1][0])) ** 0.5 or 1.0
     dpi = prepared.page.dpi / scale if prepared.page.dpi else None
     rec = recognize(prepared.ocr_image, lang=lang, timeout=timeout, psm=psm, dpi=dpi)
-    found, lines = assemble_lines(rec.words)
+    read = rec.words
+    if reread:
+        read = read + reread_lost_lines(prepared.ocr_image, read, lang=lang, timeout=timeout)
+    found, lines = assemble_lines(read)
+    if reread:
+        again = reread_doubtful_lines(prepared.ocr_image, found, lang=lang, timeout=timeout)
+        found, lines = assemble_lines(again)
     width, height = prepared.upright.size
     words = []
     for w in found:

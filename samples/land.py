@@ -299,7 +299,9 @@ def _pages_2014(rng: random.Random, new_page, v: dict[str, str], shown: dict) ->
         height_mm=150,
     )
     p4.text("Người được cấp Giấy chứng nhận cần chú ý:", bold=True, italic=True, scale=0.9)
-    p4.typed(NOTICE_2014, scale=0.85, indent_mm=0)
+    # The notice is part of the printed form, not data printed onto it: it is never mis-registered
+    # (it used to be, and at the hard level was drawn over the heading above it).
+    p4.typed(NOTICE_2014, scale=0.85, indent_mm=0, printed=True)
     pages.append(p4)
     return pages
 

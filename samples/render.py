@@ -283,16 +283,21 @@ class PageWriter:
             out.append(word)
         return text, None
 
-    def _data(self, x: int, baseline: int, text: str, fnt) -> None:
-        """Typed data sitting on the dots, sometimes off the line (mis-registered printing)."""
+    def _data(self, x: int, baseline: int, text: str, fnt, printed: bool = False) -> None:
+        """Typed data sitting on the dots, sometimes off the line (mis-registered printing).
+        `printed`: pre-printed form text set in this face: on its baseline, never off it."""
         dx = dy = 0
         st = self.style
         if st.misregister_share and self.rng.random() < st.misregister_share:
             dx = self.pt(self.rng.uniform(-st.misregister_pt[0], st.misregister_pt[0]))
             dy = self.pt(self.rng.uniform(-st.misregister_pt[1], st.misregister_pt[1] * 0.6))
+        # Pre-printed text still draws its offset above, so the generator's random sequence, and
+        # with it every later value and degradation of the set, stays the same.
+        if printed:
+            dx = dy = 0
         asc = fnt.getmetrics()[0]
         # Typed data sits a little above the dots (a third of the type size), as typists align it.
-        raise_px = int(fnt.size * 0.3)
+        raise_px = 0 if printed else int(fnt.size * 0.3)
         self.draw.text((x + dx, baseline - asc - raise_px + dy), text, font=fnt, fill=DATA_INK)
 
     def typed(
@@ -305,8 +310,10 @@ class PageWriter:
         pitch: float = 1.6,
         indent_mm: float = 6.0,
         x1: int | None = None,
+        printed: bool = False,
     ) -> None:
-        """Free typed data (no dots), wrapped within the margins; continuation lines indented."""
+        """Free typed data (no dots), wrapped within the margins; continuation lines indented.
+        `printed`: pre-printed form text in the typing face (a notice): never mis-registered."""
         rest: str | None = nfc(text)
         fnt = self.data_font(scale, bold)
         asc = fnt.getmetrics()[0]
@@ -317,7 +324,7 @@ class PageWriter:
             xs = x0 if first else x0 + self.px(indent_mm)
             shown, rest = self._fit(rest, fnt, x1 - xs)
             baseline = self.y + asc
-            self._data(xs, baseline, shown, fnt)
+            self._data(xs, baseline, shown, fnt, printed)
             self.lines.append(shown)
             self.y = baseline + int(fnt.size * (pitch - 0.85))
             first = False

@@ -159,3 +159,61 @@ def test_assemble_lines_keeps_stacked_words_apart_and_drops_specks():
     out, lines = ocr.assemble_lines(words)
     assert lines == ["Nơi sinh: Bệnh viện", "Quê quán:"]
     assert [w.line for w in out] == [0, 0, 0, 0, 1, 1]
+
+
+@pytest.fixture(scope="module")
+def generated_page(tmp_path_factory):
+    """A clean generated birth certificate: its prepared page, truth lines and page reading."""
+    from sohoa.pipeline.preprocess import prepare
+    from sohoa.samples import generate
+
+    out = tmp_path_factory.mktemp("page")
+    page = generate(out, n=1, seed=2, level="clean")[0].pages[0]
+    prepared = prepare(next(open_input(out / page.file).pages()))
+    rec = ocr.recognize(prepared.ocr_image, psm=ocr.FORM_PSM, dpi=page.dpi)
+    return prepared, page.lines, rec.words
+
+
+def test_a_lost_line_is_found_and_read_again(generated_page):
+    """The words of a line taken out of the page's reading (a line Tesseract dropped) are found
+    as uncovered ink and read back from the line's crop; nothing else is."""
+    from sohoa.samples.scoring import line_errors
+
+    prepared, truth, words = generated_page
+    found, lines = ocr.assemble_lines(words)
+    target = next(
+        n for n, line in enumerate(lines) if line.startswith("Họ, chữ đệm, tên") and len(line.split()) >= 5
+    )
+    kept = [w for w in found if w.line != target]
+    lost = [w for w in found if w.line == target]
+    boxes = ocr.lost_lines(prepared.ocr_image, kept)
+    for w in lost:  # every lost word is in a box found (a box may hold a word or a whole line)
+        cx, cy = (w.box[0] + w.box[2]) / 2, (w.box[1] + w.box[3]) / 2
+        assert any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes), (w, boxes)
+    again = ocr.reread_lost_lines(prepared.ocr_image, kept)
+    text = " ".join(ocr.assemble_lines(again)[1])
+    line = next(t for t in truth if t.startswith("Họ, chữ đệm, tên"))
+    assert dict(line_errors([line], text))[line] <= 1, (line, text)
+    # On the full reading there is no lost line to read again.
+    assert ocr.reread_lost_lines(prepared.ocr_image, found) == []
+
+
+def test_a_doubtful_line_is_read_again_from_its_crop(generated_page):
+    """A line read with low confidence (here: made so, its words garbled) is read again as one
+    text line; the crop's more confident reading replaces it, the other lines stay as they were."""
+    from sohoa.samples.scoring import line_errors
+
+    prepared, truth, words = generated_page
+    found, lines = ocr.assemble_lines(words)
+    target = next(n for n, line in enumerate(lines) if line.startswith("Ngày, tháng, năm sinh"))
+    garbled = [
+        w.model_copy(update={"text": "x" * len(w.text), "confidence": 0.3}) if w.line == target else w
+        for w in found
+    ]
+    again = ocr.reread_doubtful_lines(prepared.ocr_image, garbled)
+    sure = {n for n in set(w.line for w in found) if min(w.confidence for w in found if w.line == n) >= 0.9}
+    assert sure and [w for w in again if w.line in sure] == [w for w in found if w.line in sure]
+    text = " ".join(w.text for w in again if w.line == target)
+    assert "x" * 4 not in text and min(w.confidence for w in again if w.line == target) > 0.5
+    line = next(t for t in truth if t.startswith("Ngày, tháng, năm sinh"))
+    assert dict(line_errors([line], text))[line] <= 2, (line, text)

@@ -179,3 +179,20 @@ def test_truth_json_is_utf8_nfc(mixed_set):
     assert unicodedata.normalize("NFC", text) == text
     data = json.loads(text)
     assert {"id", "doc_type", "form_version", "level", "fields", "pages"} == set(data[0])
+
+
+def test_printed_notice_is_never_misregistered():
+    """Pre-printed text set in the typing face (the land certificate's notice) stays on its line
+    where typed data is mis-registered, and draws the same random numbers, so the rest of a set is
+    unchanged by it. (At the hard level the notice used to be drawn over the heading above it.)"""
+    from sohoa.samples.render import PageWriter, Style
+
+    def draw(printed: bool, share: float) -> tuple[bytes, float]:
+        style = Style("Noto Serif", "Noto Serif", misregister_pt=(16.0, 8.0), misregister_share=share)
+        pw = PageWriter(120, 40, 150, style, random.Random(3), margin_mm=(5, 5, 5, 5))
+        pw.typed(land.NOTICE_2014, scale=0.85, indent_mm=0, printed=printed)
+        return pw.image.tobytes(), pw.rng.random()
+
+    still, after = draw(True, 1.0)
+    assert (still, after) == (draw(True, 0.0)[0], draw(False, 1.0)[1])
+    assert draw(False, 1.0)[0] != still  # typed data does move
