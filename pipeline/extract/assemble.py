@@ -79,14 +79,16 @@ def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
         limits = {id(h): _right_limit(h, barriers, pl, layout) for h in barriers}
         lines = {id(h): {x.line for x in h.words} for h in barriers}
         lh = pl.line_height
+        row_y = _line_heights(pl, heading_words)
         for w in pl.words:
             if w.hit is not None or id(w) in heading_words:
                 continue
             best = None
             for h in barriers:
-                # A word OCR put on the label's own line is on its row, however high it was typed.
-                dy = 0.0 if w.line in lines[id(h)] else abs(w.yc - h.yc)
-                if dy > _ROW_BAND * lh or w.xc <= h.x1 - 0.1 * lh or w.xc >= limits[id(h)]:
+                # A word OCR put on the label's own line is on its row, however high it was typed;
+                # the words of one OCR line go to one row (`cơ` of a raised `Nhồi máu cơ tim`).
+                dy = 0.0 if w.line in lines[id(h)] else abs(row_y[w.line] - h.yc)
+                if dy > _ROW_BAND * lh or not _after_label(w, h, lh) or w.xc >= limits[id(h)]:
                     continue
                 rank = (dy > 0.35 * lh, dy, w.x0 - h.x1)
                 if best is None or rank < best[0]:
@@ -95,6 +97,22 @@ def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
                 out.setdefault(id(best[1]), []).append(w)
         _assign_shifted(pl, barriers, limits, heading_words, out, layout.form.doc_type)
     return out
+
+
+def _after_label(w: Word, h: Hit, lh: float) -> bool:
+    """Whether a word stands right of a label: past its end, or typed over the second half of its
+    last word (`Tổ` over `chết` of `Nơi chết`, a form fed askew)."""
+    last = max(h.words, key=lambda x: x.x1)
+    return w.xc > h.x1 - 0.1 * lh or w.x0 > (last.x0 + last.x1) / 2
+
+
+def _line_heights(pl: PageLayout, skip: set[int]) -> dict[int, float]:
+    """Per OCR line, the median height (y) of its free words."""
+    ys: dict[int, list[float]] = {}
+    for w in pl.words:
+        if w.hit is None and id(w) not in skip:
+            ys.setdefault(w.line, []).append(w.yc)
+    return {line: statistics.median(v) for line, v in ys.items()}
 
 
 def _legible(w: Word) -> bool:
@@ -136,16 +154,17 @@ def _assign_shifted(
     if not empty:
         return
     rows = [h.yc for h in barriers]
+    row_y = _line_heights(pl, skip)
     for w in pl.words:
         if w.hit is not None or id(w) in skip or id(w) in taken:
             continue
-        nearest = min(abs(w.yc - y) for y in rows)
+        nearest = min(abs(row_y[w.line] - y) for y in rows)
         best = None
         for h in empty:
-            dy = abs(w.yc - h.yc)
+            dy = abs(row_y[w.line] - h.yc)
             if not _ROW_BAND * lh < dy <= band or dy > nearest + 1e-6:
                 continue
-            if w.xc <= h.x1 - 0.1 * lh or w.xc >= limits[id(h)]:
+            if not _after_label(w, h, lh) or w.xc >= limits[id(h)]:
                 continue
             if best is None or (dy, w.x0 - h.x1) < best[0]:
                 best = ((dy, w.x0 - h.x1), h)

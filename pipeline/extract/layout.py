@@ -124,7 +124,7 @@ def clean_word(text: str) -> str:
 
 #: Where one OCR box holds a label and its value: spaces, after a label's colon or semicolon
 #: (`tộc:Kinh`), and where a lower-case letter runs into a digit or a capital (`sinh18/11/1996`,
-#: `tộcKinh`: Vietnamese words never change case or turn to digits inside).
+#: `tộcKinh`, `mẹt.Ê`: Vietnamese words never change case or turn to digits inside).
 _SPLIT = re.compile(r"\s+|(?<=[^\s\d][:;])(?=\S)")
 #: How a label ends on the page: a colon, which OCR often reads as a semicolon.
 _LABEL_END = (":", ";")
@@ -132,7 +132,11 @@ _LABEL_END = (":", ";")
 
 def _case_parts(text: str) -> list[str]:
     cuts = [
-        i for i in range(1, len(text)) if text[i - 1].islower() and (text[i].isdigit() or text[i].isupper())
+        i
+        for i in range(1, len(text))
+        if (text[i - 1].islower() and (text[i].isdigit() or text[i].isupper()))
+        # `mẹt.Ê`: a label's last letters, a speck and the value's first capital
+        or (i >= 2 and text[i - 1] == "." and text[i - 2].islower() and text[i].isupper())
     ]
     return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
@@ -586,6 +590,7 @@ def _resolve_sections(hits: list[Hit], form: FormSpec | None = None) -> None:
     seen: set[str] = set()
     had: dict[str, Hit] = {}  # field -> the hit that gave it, in the current section
     opening = {a: s for s, aliases in (form.sections if form else {}).items() for a in aliases}
+    order = list(form.sections) if form else []
     for h in sorted(hits, key=lambda h: h.order):
         if h.kind in ("section", "heading"):
             section = h.section
@@ -597,12 +602,16 @@ def _resolve_sections(hits: list[Hit], form: FormSpec | None = None) -> None:
         h.resolved = None
         spec = next((sp for sp in h.specs if sp.in_section(section)), None)
         new = None
+        unseen = [s for s in order if s not in seen and any(sp.in_section(s) for sp in h.specs)]
         if h.weak and spec is None and opening.get(h.alias) not in (None, *seen):
             new = opening[h.alias]
         elif spec is not None and spec.field in had and not _same_row_hits(had[spec.field], h):
-            unseen = {sp.section for sp in h.specs if isinstance(sp.section, str) and sp.section not in seen}
-            if len(unseen) == 1:
-                new = unseen.pop()
+            if len(unseen) == 1 or unseen[:1] == [_next_section(order, section)]:
+                new = unseen[0]
+        elif spec is None and h.score == 1.0 and unseen[:1] == [_next_section(order, section)] and had:
+            # A label read exactly that the current section does not have (`Năm sinh` after the
+            # child's block) opens the section the form prints next, when that one has it.
+            new = unseen[0]
         if new is not None:
             section = new
             seen.add(section)
@@ -611,6 +620,14 @@ def _resolve_sections(hits: list[Hit], form: FormSpec | None = None) -> None:
         if spec is not None:
             h.resolved = spec
             had[spec.field] = h
+
+
+def _next_section(order: list[str], section: str | None) -> str | None:
+    """The section the form prints after `section` (None after the last or an unknown one)."""
+    if section not in order:
+        return None
+    i = order.index(section)
+    return order[i + 1] if i + 1 < len(order) else None
 
 
 def _same_row_hits(a: Hit, b: Hit) -> bool:

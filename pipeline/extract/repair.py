@@ -12,7 +12,7 @@ domain's rules wins; a value that breaks a rule is never reported as sure.
   kept below the bar.
 - Places snap to the official list of units (`validate.places.snap_place`): names spelt as the
   list spells them, commas between units, nothing after the province.
-- Dates in words: each word in its marked spelling, specks after the last word dropped, one
+- Dates and areas in words: each word in its marked spelling, specks after the last word dropped, one
   unreadable word filled only when the words then read as the date in figures.
 - Plausibility: years 1900–2035, a parent older than the child, registration and death not before
   birth. A field that breaks one is capped below the bar.
@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
+
+from rapidfuzz.distance import Levenshtein
 
 from ..forms import fold
 from ..validate.identity import IdentityKind, parse_identity_number
 from ..validate.lexicon import is_surname, snap_ethnicity, snap_nationality, snap_person_name
 from ..validate.normalize import NAME_FIELDS, PLACE_FIELDS
-from ..validate.number_words import snap_date_words
+from ..validate.number_words import snap_area_words, snap_date_words
 from ..validate.places import normalize_place, snap_place, snap_settlement
 
 if TYPE_CHECKING:
@@ -285,11 +288,42 @@ def _province_completed(text: str) -> str | None:
     return f"{body} {pname}"
 
 
+#: The registering office is a People's Committee, written out or as its abbreviation.
+_OFFICES = ("UBND", "Ủy ban nhân dân")
+_UNIT_WORD = re.compile(
+    r"(?:^|[\s,.])(?:xa|phuong|thi tran|quan|huyen|thi xa|thanh pho|tinh)[\s.,]", re.IGNORECASE
+)
+
+
+def _office(text: str) -> str | None:
+    """`Ù BND, xã …`, `HBND xã …`, `Ủy ban.nhân.dân, xã …` → `UBND xã …` / `Ủy ban nhân dân xã …`:
+    the words before the first unit word read as one of the office's two names with at most two
+    letters wrong (specks and dots dropped). None when they do not."""
+    m = _UNIT_WORD.search(fold(text))
+    if m is None or m.start() == 0:
+        return None
+    head, rest = text[: m.start()], text[m.start() :].lstrip(" ,.")
+    letters = "".join(c for c in fold(head) if c.isalpha())
+    for office in _OFFICES:
+        target = "".join(c for c in fold(office) if c.isalpha())
+        if letters != target and Levenshtein.distance(letters, target) <= min(2, len(target) // 3):
+            return f"{office} {rest}"
+        if letters == target and head.strip() != office:
+            return f"{office} {rest}"
+    return None
+
+
 def _places(chosen: dict[str, RawValue], out: Caps) -> None:
     for name in PLACE_FIELDS:
         rv = chosen.get(name)
         if rv is None or not rv.value:
             continue
+        if name == "registration_place":
+            office = _office(rv.value)
+            if office is not None:
+                rv.value = office
+                rv.notes["repair"] = "office"
+                _note(out, name, REPAIRED)
         if _BARE_TYPE.search(fold(rv.value).rstrip(" ,.;:")) and not _ends_with_province(rv.value):
             completed = _province_completed(rv.value)
             if completed is None:
@@ -362,6 +396,26 @@ def _date_words_of(text: str, expected: dt.date | None):
     return snapped
 
 
+def _area_words(chosen: dict[str, RawValue], out: Caps) -> None:
+    """An area in words, each word in its marked spelling, read as the area in figures."""
+    rv = chosen.get("area_in_words")
+    if rv is None or not rv.value:
+        return
+    expected = None
+    if "area_m2" in chosen and chosen["area_m2"].value:
+        try:
+            expected = Decimal(chosen["area_m2"].value)
+        except (InvalidOperation, ValueError):
+            expected = None
+    snapped = snap_area_words(rv.value, expected)
+    if snapped.value is None or snapped.value == rv.value:
+        return
+    if snapped.confidence >= REPAIRED:
+        rv.value = snapped.value
+        rv.notes["repair"] = "number_words"
+        _note(out, "area_in_words", REPAIRED)
+
+
 def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     """Repair the chosen values in place; per field, (cap, floor) for its confidence."""
     out: Caps = {}
@@ -371,5 +425,6 @@ def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     _places(chosen, out)
     _birth_years(doc_type, chosen, out)
     _date_words(chosen, out)
+    _area_words(chosen, out)
     _plausibility(doc_type, chosen, out)
     return out
