@@ -93,6 +93,9 @@ class PageLayout:
     pitch: float = 0.0  # distance between two printed rows
     ocr_page: OcrPage | None = None
     to_ocr: np.ndarray | None = None  # 2×3 affine: upright pixels → ocr_image pixels
+    #: Words dropped as what OCR makes of dotted lines (`_is_junk`): a value's first word read
+    #: badly (`Sð` for `Số`) is among them.
+    dropped: list[Word] = field(default_factory=list)
 
 
 @dataclass
@@ -182,6 +185,7 @@ def is_enumerator(text: str) -> bool:
 def page_layout(page: OcrPage, index: int) -> PageLayout:
     to_ocr = cv2.invertAffineTransform(np.asarray(page.prepared.ocr_to_upright, dtype=np.float64))
     words: list[Word] = []
+    dropped: list[Word] = []
     for w in page.words:
         x0, y0, x1, y1 = w.box
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -192,18 +196,23 @@ def page_layout(page: OcrPage, index: int) -> PageLayout:
             cleaned = clean_word(text)
             if not cleaned and text in ("-", "–") and w.confidence >= 0.6:
                 cleaned = "-"  # the hyphen of `Bà Rịa - Vũng Tàu` belongs to the value
-            if not cleaned or _is_junk(cleaned, w.confidence):
-                continue
             wx0 = ox - hw + 2 * hw * a
             wx1 = ox - hw + 2 * hw * b
-            words.append(
-                Word(index, cleaned, tokens(cleaned), wx0, oy - hh, wx1, oy + hh, w.confidence, w.line, text)
+            word = Word(
+                index, cleaned, tokens(cleaned), wx0, oy - hh, wx1, oy + hh, w.confidence, w.line, text
             )
+            if not cleaned or _is_junk(cleaned, w.confidence):
+                if any(c.isalnum() for c in text):
+                    dropped.append(word)
+                continue
+            words.append(word)
     heights = [w.y1 - w.y0 for w in words if len(w.text) >= 3 and any(c.isalpha() for c in w.text)]
     lh = statistics.median(heights) if heights else 30.0
     right = max((w.x1 for w in words), default=0.0)
     left = min((w.x0 for w in words), default=0.0)
-    return PageLayout(index, words, lh, left, right, pitch=_pitch(words, lh), ocr_page=page, to_ocr=to_ocr)
+    return PageLayout(
+        index, words, lh, left, right, pitch=_pitch(words, lh), ocr_page=page, to_ocr=to_ocr, dropped=dropped
+    )
 
 
 def _pitch(words: list[Word], lh: float) -> float:

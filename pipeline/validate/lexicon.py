@@ -203,6 +203,18 @@ def snap_person_name(text: str, alternatives: tuple[str, ...] = ()) -> ParseResu
             out.append(_case_like(spelling, word))
             cap = min(cap, c)
             continue
+        if i == 0 and len(key) >= 5:
+            # A surname with one letter misread (`IGUYỄN`): the one surname one letter away.
+            near = [
+                k
+                for k in lex.surname_by_fold
+                if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1
+            ]
+            if len(near) == 1:
+                spelling, _ = _pick(word, lex.surname_by_fold[near[0]], lex.surnames, True)
+                out.append(_case_like(spelling, word))
+                cap = min(cap, DOUBTFUL)
+                continue
         split = _split(word, lex) if len(key) >= 4 else None
         if split is not None:
             out += [_case_like(s, word) for s in split]
