@@ -600,9 +600,12 @@ def _resolve_sections(hits: list[Hit], form: FormSpec | None = None) -> None:
     had: dict[str, Hit] = {}  # field -> the hit that gave it, in the current section
     opening = {a: s for s, aliases in (form.sections if form else {}).items() for a in aliases}
     order = list(form.sections) if form else []
+    inferred: dict[str, list[Hit]] = {}  # sections opened by their labels, not their phrase
     for h in sorted(hits, key=lambda h: h.order):
         if h.kind in ("section", "heading"):
             section = h.section
+            if section in inferred:
+                _reassign(inferred.pop(section), section, order, seen)
             seen.add(section)
             had = {}
             continue
@@ -626,9 +629,28 @@ def _resolve_sections(hits: list[Hit], form: FormSpec | None = None) -> None:
             seen.add(section)
             had = {}
             spec = next((sp for sp in h.specs if sp.in_section(section)), None)
+            if not h.weak:
+                inferred[section] = []
         if spec is not None:
             h.resolved = spec
             had[spec.field] = h
+            if section in inferred:
+                inferred[section].append(h)
+
+
+def _reassign(block: list[Hit], section: str, order: list[str], seen: set[str]) -> None:
+    """A block of labels taken for `section` before that section's own phrase came: it was
+    another section whose phrase OCR lost (the father's block printed before the mother's on the
+    older birth form): the first section not seen yet that has its labels, else none."""
+    others = [
+        s
+        for s in order
+        if s not in seen and s != section and all(any(sp.in_section(s) for sp in h.specs) for h in block)
+    ]
+    for h in block:
+        h.resolved = next((sp for sp in h.specs if others and sp.in_section(others[0])), None)
+    if others:
+        seen.add(others[0])
 
 
 def _next_section(order: list[str], section: str | None) -> str | None:

@@ -4,7 +4,8 @@ domain's rules wins; a value that breaks a rule is never reported as sure.
 - Names go through the lexicon of Vietnamese names (`validate.lexicon`): among readings that differ
   only in diacritics (the page's and the second OCR of the crop), the spelling the lexicon knows;
   a surname OCR read without its marks (`NGUYÊN`) gets them back.
-- Ethnic groups and nationalities snap to their closed lists.
+- Ethnic groups and nationalities snap to their closed lists; a cause of death or a land's form of
+  use that is a known wording but for its marks takes that wording's marks (`Đột quy` → `Đột quỵ`).
 - A birth year is printed twice on a person with a CCCD: in the date (or year) of birth and as the
   number's 5th-6th digits, with its century in the 4th. A year that differs from the number's in
   one digit (`1391` for `1991`) takes the number's; one that agrees is confirmed. A year before
@@ -32,7 +33,16 @@ from rapidfuzz.distance import Levenshtein
 
 from ..forms import fold
 from ..validate.identity import IdentityKind, parse_identity_number
-from ..validate.lexicon import is_surname, snap_ethnicity, snap_nationality, snap_person_name
+from ..validate.lexicon import (
+    USAGE_FORMS,
+    is_surname,
+    snap_cause_of_death,
+    snap_ethnicity,
+    snap_marks,
+    snap_nationality,
+    snap_person_name,
+    snap_street,
+)
 from ..validate.normalize import NAME_FIELDS, PLACE_FIELDS
 from ..validate.number_words import snap_area_words, snap_date_words
 from ..validate.places import normalize_place, snap_place, snap_settlement
@@ -225,7 +235,11 @@ def _closed_lists(chosen: dict[str, RawValue], out: Caps) -> None:
             continue
         # Specks OCR put inside a word (`Y!ệt Nam`, `Ki€nh`) are no letters of any name.
         reading = _SPECKS.sub("", rv.value)
-        if name.endswith("ethnicity"):
+        if name == "cause_of_death":
+            snapped = snap_cause_of_death(reading)
+        elif name == "usage_form":
+            snapped = snap_marks(reading, USAGE_FORMS)
+        elif name.endswith("ethnicity"):
             snapped = snap_ethnicity(reading)
         elif name.endswith("nationality"):
             snapped = snap_nationality(reading)
@@ -331,6 +345,11 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
                 continue
             rv.value = completed
             rv.notes["repair"] = "province"
+            _note(out, name, REPAIRED)
+        street = snap_street(rv.value)
+        if street.value is not None:
+            rv.value = street.value
+            rv.notes["repair"] = "street"
             _note(out, name, REPAIRED)
         lettered = _TO_NUMBER.sub(r"\1ổ", _EIGHT_FOR_B.sub("B", rv.value))
         if lettered != rv.value:

@@ -315,3 +315,57 @@ def snap_ethnicity(text: str) -> ParseResult[str]:
 def snap_nationality(text: str) -> ParseResult[str]:
     """A nationality (country name in Vietnamese) from a reading (`Yiệt Nam` → `Việt Nam`)."""
     return _snap_closed(text, _countries(), {})
+
+
+#: How land is held (Luật Đất đai: hình thức sử dụng), as certificates print it.
+USAGE_FORMS = ("Sử dụng riêng", "Sử dụng chung")
+
+
+@lru_cache(maxsize=1)
+def _causes() -> tuple[str, ...]:
+    return tuple(nfc(n) for n in _data("causes_of_death.json")["names"])
+
+
+def snap_marks(text: str, names: tuple[str, ...]) -> ParseResult[str]:
+    """A reading that is one of `names` but for its diacritics (`Đột quy` → `Đột quỵ`, `Sứ dụng
+    riêng` → `Sử dụng riêng`): that name (0.85); the reading itself when it already is one (1.0);
+    value None when it is none of them (free text: nothing to check it against)."""
+    words = _words(text)
+    if not words:
+        return ParseResult.failed()
+    key = " ".join(fold(w) for w in words)
+    for name in names:
+        if " ".join(fold(w) for w in _words(name)) == key:
+            same = " ".join(words).casefold() == " ".join(_words(name)).casefold()
+            return ParseResult(text.strip(" ,.;:") if same else name, 1.0 if same else 0.85)
+    return ParseResult.failed()
+
+
+def snap_cause_of_death(text: str) -> ParseResult[str]:
+    """A cause of death with the marks of its usual wording (`snap_marks` on `causes_of_death.json`)."""
+    return snap_marks(text, _causes())
+
+
+@lru_cache(maxsize=1)
+def _streets() -> tuple[str, ...]:
+    return tuple(nfc(n) for n in _data("street_names.json")["names"])
+
+
+_STREET = re.compile(r"(?<!\w)((?:đường|Đường|phố|Phố)\s+)([^,\d]+?)(?=\s*,|$)")
+
+
+def snap_street(text: str) -> ParseResult[str]:
+    """An address whose street (`đường Đỉnh Tiên Hoàng`) is a known street name but for its marks:
+    the address with the name's marks (0.85); value None when no street of it needed that."""
+    changed = False
+
+    def fix(m: re.Match) -> str:
+        nonlocal changed
+        got = snap_marks(m.group(2), _streets())
+        if got.value is None or got.confidence >= 1.0:
+            return m.group(0)
+        changed = True
+        return m.group(1) + got.value
+
+    out = _STREET.sub(fix, nfc(text))
+    return ParseResult(out, 0.85) if changed else ParseResult.failed()
