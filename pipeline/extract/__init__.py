@@ -27,6 +27,7 @@ from ..forms import FORMS
 from ..types import OcrPage
 from .assemble import assemble
 from .layout import Layout, read_layout
+from .reread import recover_rows
 
 __all__ = ["Extraction", "extract_fields", "read_layout", "detect_version"]
 
@@ -49,7 +50,7 @@ def extract_fields(doc_type: str, pages: list[OcrPage], *, reread: bool = True) 
     form = FORMS.get(doc_type)
     if form is None or not pages:
         return Extraction({}, [])
-    layout = read_layout(form, pages)
+    layout = read_layout(form, pages, recover_rows=recover_rows if reread else None)
     fields, issues, evidence = assemble(doc_type, layout, reread=reread)
     return Extraction(fields, issues, detect_version(layout), evidence)
 

@@ -460,9 +460,61 @@ def _resolve_columns(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> 
     return found
 
 
-def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
-    """Words, phrases and sections of a document's pages, with every hit's label resolved."""
+def lost_rows(pl: PageLayout, max_rows: int = 4) -> list[float]:
+    """Heights (y) where a printed row OCR lost entirely should be: between two rows that start at
+    the form's left margin (labels, and values wrapped to it) further apart than one row's pitch,
+    one per missing pitch; at most `max_rows`, the largest gaps first."""
+    by_line = _by_line(pl.words)
+    if len(by_line) < 3 or pl.pitch <= 0:
+        return []
+    starts = sorted((min(w.x0 for w in ws), statistics.median(w.yc for w in ws)) for ws in by_line.values())
+    margin = statistics.median(x for x, _ in starts[: max(3, len(starts) // 2)])
+    lh = pl.line_height
+    ys = sorted(y for x, y in starts if abs(x - margin) < 2.0 * lh)
+    found: list[tuple[float, float]] = []
+    for a, b in zip(ys, ys[1:], strict=False):
+        gap = b - a
+        k = round(gap / pl.pitch) - 1
+        if gap < 1.6 * pl.pitch or k < 1 or k > 3:
+            continue
+        for j in range(1, k + 1):
+            y = a + j * gap / (k + 1)
+            # A row of other words there (a value typed off its line, a right column) is no loss.
+            if any(abs(statistics.median(w.yc for w in ws) - y) < 0.45 * pl.pitch for ws in by_line.values()):
+                continue
+            found.append((-gap, y))
+    return [y for _, y in sorted(found)[:max_rows]]
+
+
+def add_line(pl: PageLayout, words: list[tuple[str, tuple[float, float, float, float], float]]) -> int:
+    """Words read again from a strip of the page (text, box in the image OCR read, confidence) as a
+    new OCR line of the page; the line's number."""
+    line = max((w.line for w in pl.words), default=0) + 1000
+    for text, (x0, y0, x1, y1), conf in words:
+        for part, a, b in _split_word(text):
+            cleaned = clean_word(part)
+            if not cleaned or _is_junk(cleaned, conf):
+                continue
+            wx0, wx1 = x0 + (x1 - x0) * a, x0 + (x1 - x0) * b
+            pl.words.append(Word(pl.index, cleaned, tokens(cleaned), wx0, y0, wx1, y1, conf, line, part))
+    return line
+
+
+def read_layout(form: FormSpec, pages: list[OcrPage], *, recover_rows=None) -> Layout:
+    """Words, phrases and sections of a document's pages, with every hit's label resolved.
+
+    `recover_rows(page_layout) -> [line numbers added]`: reads rows OCR lost (`lost_rows`) again;
+    a row read that holds none of the form's phrases is dropped again."""
     pls = [page_layout(p, i) for i, p in enumerate(pages)]
+    if recover_rows is not None:
+        added = {n for pl in pls for n in recover_rows(pl)}
+        if added:
+            hits = find_hits(form, pls)
+            useful = {w.line for h in hits for w in h.words if w.line in added}
+            for pl in pls:
+                pl.words = [w for w in pl.words if w.line not in added or w.line in useful]
+                for w in pl.words:
+                    w.hit = None
     hits = find_hits(form, pls)
     for pl in pls:
         labels = [h for h in hits if h.page == pl.index and h.kind == "label"]

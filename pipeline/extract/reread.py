@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 #: At most this many crops are read again per document (each costs a Tesseract run).
 MAX_REREADS = 16
 _SCALE = 2
+#: The line height (pixels) the enlargement starts from: a 200-dpi scan's.
+_LINE = 36.0
 #: A figure or code the first two readings disagree on is read a third time, larger.
 _THIRD_SCALE = 3
 #: Kinds read again as figures only (`tessedit_char_whitelist`).
@@ -72,7 +74,12 @@ def _crop(
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     crop = img.crop((x0, y0, x1, y1)).convert("L")
-    crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
+    # Enlarged from a 200-dpi scan's letter size, not from a 300-dpi one's (Tesseract reads
+    # letters much taller than that worse, or not at all).
+    f = scale * min(1.0, _LINE / pl.line_height)
+    crop = crop.resize(
+        (max(1, round(crop.width * f)), max(1, round(crop.height * f))), Image.Resampling.LANCZOS
+    )
     return ImageOps.expand(crop, border=24, fill=255)
 
 
@@ -325,3 +332,46 @@ def read_blank(
     rv.notes["reread"] = "blank"
     rv.notes["reread_confidence"] = min(_SECOND_ONLY, second * _SECOND_ONLY)
     return True
+
+
+#: How much of a row's pitch a strip read for a lost row spans, and the line height it is read at.
+_STRIP = 0.55
+_STRIP_LINE = 32.0
+
+
+def _back(box, scale: float, x0: int, y0: int) -> tuple[float, float, float, float]:
+    """A box on the enlarged or reduced crop (with its 16-pixel border) in the page's pixels."""
+    return tuple((v - 16) / scale + (x0 if i % 2 == 0 else y0) for i, v in enumerate(box))
+
+
+def recover_rows(pl) -> list[int]:
+    """Rows OCR lost entirely (`layout.lost_rows`: a whole `Ngày, tháng, năm sinh: …` line missing
+    from the page's reading) read again, each as one line across the page; the lines added."""
+    from .layout import add_line, lost_rows
+
+    if pl.ocr_page is None:
+        return []
+    img = pl.ocr_page.prepared.ocr_image
+    lh = pl.line_height
+    added = []
+    for y in lost_rows(pl):
+        x0, x1 = int(max(0, pl.left - lh)), int(min(img.width, pl.right + lh))
+        y0, y1 = int(max(0, y - _STRIP * pl.pitch)), int(min(img.height, y + _STRIP * pl.pitch))
+        if x1 - x0 < 4 * lh or y1 - y0 < lh:
+            continue
+        # Tesseract reads a lone line best at a modest size: letters as tall as a 200-dpi scan's
+        # (a 300-dpi strip read as it is gave nothing at all).
+        scale = min(1.0, _STRIP_LINE / lh)
+        crop = img.crop((x0, y0, x1, y1)).convert("L")
+        crop = crop.resize(
+            (max(1, round(crop.width * scale)), max(1, round(crop.height * scale))), Image.Resampling.LANCZOS
+        )
+        crop = ImageOps.expand(crop, border=16, fill=255)
+        try:
+            rec = recognize(crop, psm=7, timeout=30)
+        except (OcrError, RuntimeError):
+            continue
+        words = [(w.text, tuple(c for c in _back(w.box, scale, x0, y0)), w.confidence) for w in rec.words]
+        if words:
+            added.append(add_line(pl, words))
+    return added
