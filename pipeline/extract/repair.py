@@ -37,6 +37,7 @@ from ..validate.lexicon import (
     USAGE_FORMS,
     is_surname,
     snap_cause_of_death,
+    snap_facility,
     snap_ethnicity,
     snap_marks,
     snap_nationality,
@@ -345,6 +346,11 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
                 continue
             rv.value = completed
             rv.notes["repair"] = "province"
+            _note(out, name, REPAIRED)
+        facility = snap_facility(rv.value)
+        if facility.value is not None:
+            rv.value = facility.value
+            rv.notes["repair"] = "facility"
             _note(out, name, REPAIRED)
         street = snap_street(rv.value)
         if street.value is not None:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .issues import ParseResult
 from .text import fold, nfc
@@ -369,3 +370,39 @@ def snap_street(text: str) -> ParseResult[str]:
 
     out = _STREET.sub(fix, nfc(text))
     return ParseResult(out, 0.85) if changed else ParseResult.failed()
+
+
+#: How the health facilities where people are born and die are named (the facility's own unit
+#: follows: `Bệnh viện Đa khoa tỉnh Vĩnh Phúc`, `Trạm Y tế xã An Bình`).
+FACILITIES = (
+    "Bệnh viện Đa khoa",
+    "Bệnh viện Phụ sản",
+    "Bệnh viện Sản Nhi",
+    "Bệnh viện",
+    "Trung tâm Y tế",
+    "Trạm Y tế",
+    "Nhà hộ sinh",
+    "Phòng khám Đa khoa",
+)
+
+
+def snap_facility(text: str) -> ParseResult[str]:
+    """A place that starts with a health facility's kind read with wrong marks (`Bệnh viên Đạ
+    khoa, tỉnh …`): that kind as written, run on into its unit without a comma (0.85); value None
+    when the place starts with no such kind or already reads right."""
+    words = nfc(text).split()
+    for kind in FACILITIES:
+        n = len(kind.split())
+        head = words[:n]
+        if len(head) < n:
+            continue
+        got, want = " ".join(fold(w.strip(",.;:")) for w in head), fold(kind)
+        # One letter off only in a long kind (`Irạm Y tế`): a short one could be another word.
+        if got != want and not (len(want) >= 8 and Levenshtein.distance(got, want) <= 1):
+            continue
+        rest = " ".join(words[n:])
+        fixed = f"{kind} {rest}".strip() if rest else kind
+        if head[-1].endswith((",", ".", ";")) and rest:
+            fixed = f"{kind} {rest}"
+        return ParseResult(fixed, 0.85) if fixed != nfc(text).strip() else ParseResult.failed()
+    return ParseResult.failed()
