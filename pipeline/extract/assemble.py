@@ -441,12 +441,15 @@ def _read_empty_labels(doc_type: str, layout: Layout, chosen: dict[str, RawValue
         barriers = [b for b in layout.hits if b.page == pl.index and b.kind in ("label", "stop")]
         lh = pl.line_height
         right = min(_right_limit(h, barriers, pl, layout), pl.right + lh)
-        box = (h.x1 + 0.2 * lh, h.yc - 0.9 * lh, right - 0.2 * lh, h.yc + 0.9 * lh)
-        rv = RawValue(name, kind, "", [], h.score, h.page)
-        rv.notes["hit"] = h
-        reads += 1
-        if read_blank(doc_type, rv, box, layout):
-            chosen[name] = rv
+        # On the label's row, then raised by most of a row (typed above the dotted line).
+        for left, top, bottom in ((0.2, 0.9, 0.9), (0.2, 1.7, 0.2)):
+            box = (h.x1 + left * lh, h.yc - top * lh, right - 0.2 * lh, h.yc + bottom * lh)
+            rv = RawValue(name, kind, "", [], h.score, h.page)
+            rv.notes["hit"] = h
+            reads += 1
+            if read_blank(doc_type, rv, box, layout):
+                chosen[name] = rv
+                break
     reads = _read_number_before_book(doc_type, layout, chosen, reads)
     _read_row_rest(doc_type, layout, chosen, reads)
 

@@ -259,10 +259,12 @@ _CLOSED_FIELDS = ("ethnicity", "nationality")
 #: How sure the reading of an empty label must be, and the shape of a register number there.
 _BLANK_SURE = 0.55
 _REGISTER_FIELDS = ("registration_number", "book_number")
+#: What is not a letter or figure (a serial or code read on an empty label's row needs 6 of them).
+_ALNUM = re.compile(r"[^0-9A-Za-z]")
 _REGISTER_NUMBER = re.compile(r"^\d{1,4}(?:/\d{4})?$")
 _NUMBER_AFTER_LABEL = re.compile(r"^s\D{0,4}?\s*(\d{1,4})\s*[.,;:]?$")
 #: At most this many empty labels are read per document.
-MAX_BLANK_READS = 8
+MAX_BLANK_READS = 12
 
 
 def read_blank(
@@ -311,7 +313,11 @@ def read_blank(
         # The row's start with its printed `Số:`, however OCR spelt it: the number after it.
         m = _NUMBER_AFTER_LABEL.match(fold(text))
         text = m.group(1) if m else ""
-    if second < _BLANK_SURE or (rv.field in _REGISTER_FIELDS and not _REGISTER_NUMBER.match(text)):
+    if (
+        second < _BLANK_SURE
+        or (rv.field in _REGISTER_FIELDS and not _REGISTER_NUMBER.match(text))
+        or (rv.kind == "identifier" and rv.field not in _REGISTER_FIELDS and len(_ALNUM.sub("", text)) < 6)
+    ):
         return False  # specks and dotted leaders read as something: nothing is there
     if rv.field.endswith(_CLOSED_FIELDS):
         snap = snap_ethnicity if rv.field.endswith("ethnicity") else snap_nationality
