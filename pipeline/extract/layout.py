@@ -500,19 +500,45 @@ def add_line(pl: PageLayout, words: list[tuple[str, tuple[float, float, float, f
     return line
 
 
+def garbled_rows(pl: PageLayout, max_rows: int = 3) -> list[tuple[float, int]]:
+    """(y, OCR line) of rows at the form's left margin where no phrase of the form was found and
+    OCR was unsure of a word (`s&£! ngà#/2/2019` for `Số: 61 Quyển số: 01/2019 ngày 02/2/2019`);
+    at most `max_rows`, the least sure first. Needs `find_hits` to have marked the label words."""
+    by_line = _by_line(pl.words)
+    if len(by_line) < 3:
+        return []
+    starts = sorted(min(w.x0 for w in ws) for ws in by_line.values())
+    margin = statistics.median(starts[: max(3, len(starts) // 2)])
+    out = []
+    for line, ws in by_line.items():
+        if abs(min(w.x0 for w in ws) - margin) >= 2.0 * pl.line_height or any(w.hit is not None for w in ws):
+            continue
+        low = min(w.conf for w in ws)
+        if low < 0.7:
+            out.append((low, statistics.median(w.yc for w in ws), line))
+    return [(y, line) for _, y, line in sorted(out)[:max_rows]]
+
+
 def read_layout(form: FormSpec, pages: list[OcrPage], *, recover_rows=None) -> Layout:
     """Words, phrases and sections of a document's pages, with every hit's label resolved.
 
-    `recover_rows(page_layout) -> [line numbers added]`: reads rows OCR lost (`lost_rows`) again;
-    a row read that holds none of the form's phrases is dropped again."""
+    `recover_rows(page_layout) -> [(line added, line it reads again or None)]`: reads rows OCR
+    lost (`lost_rows`) or garbled (`garbled_rows`) again; a row read that holds none of the form's
+    phrases is dropped again, and one that does replaces a garbled row that held none."""
     pls = [page_layout(p, i) for i, p in enumerate(pages)]
     if recover_rows is not None:
-        added = {n for pl in pls for n in recover_rows(pl)}
+        find_hits(form, pls)  # marks label words, so `garbled_rows` knows the rows with a phrase
+        added = dict(pair for pl in pls for pair in recover_rows(pl))
+        for pl in pls:
+            for w in pl.words:
+                w.hit = None
         if added:
             hits = find_hits(form, pls)
-            useful = {w.line for h in hits for w in h.words if w.line in added}
+            with_hits = {w.line for h in hits for w in h.words}
+            useful = {n for n, old in added.items() if n in with_hits and old not in with_hits}
+            gone = set(added) - useful | {added[n] for n in useful if added[n] is not None}
             for pl in pls:
-                pl.words = [w for w in pl.words if w.line not in added or w.line in useful]
+                pl.words = [w for w in pl.words if w.line not in gone]
                 for w in pl.words:
                     w.hit = None
     hits = find_hits(form, pls)

@@ -368,6 +368,13 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
                 rv.value = first.value
                 rv.notes["repair"] = "settlement"
                 _note(out, name, first.confidence)
+        typed = _commune_typed(rv.value)
+        if typed is not None:
+            rv.value = typed
+            rv.notes["repair"] = "commune_type"
+            _note(out, name, REPAIRED)
+        if _BARE_NUMBER.match(rv.value):
+            _note(out, name, REPAIRED)  # `7, Xã …`: the word before the number (`Bản`, `Số`) was lost
         snapped = snap_place(rv.value)
         if snapped.value is None:
             continue
@@ -377,6 +384,28 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
         _note(out, name, snapped.confidence)
         if name in _NEEDS_COMMUNE and not _COMMUNE.search(fold(rv.value)):
             _note(out, name, REPAIRED)  # a residence names its commune: a part was lost
+
+
+_BARE_NUMBER = re.compile(r"^\d+[,.]?\s")
+_UNIT_TYPES = ("xã", "phường", "thị trấn")
+
+
+def _commune_typed(text: str) -> str | None:
+    """`Chuyên Ngoại, thị xã Duy Tiên, …` (the commune's type word lost with the label's end): the
+    official list's type put back when the first part is exactly the commune its district and
+    province name, in the case the next part's type word is written in; None otherwise."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) < 2 or not parts[0] or parts[0][0].isdigit():
+        return None
+    place = normalize_place(text)
+    if place.value is None or place.confidence < 0.9 or not place.value.commune:
+        return None
+    commune = place.value.commune
+    kind = next((t for t in _UNIT_TYPES if fold(commune).startswith(fold(t) + " ")), None)
+    if kind is None or fold(commune[len(kind) + 1 :]) != fold(parts[0]):
+        return None
+    word = kind if parts[1][:1].islower() else kind[:1].upper() + kind[1:]
+    return f"{word} {text.strip()}"
 
 
 _DATE_WORDS = (("date_of_birth_in_words", "date_of_birth"), ("date_of_death_in_words", "date_of_death"))

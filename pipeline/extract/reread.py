@@ -350,17 +350,19 @@ def _back(box, scale: float, x0: int, y0: int) -> tuple[float, float, float, flo
     return tuple((v - 16) / scale + (x0 if i % 2 == 0 else y0) for i, v in enumerate(box))
 
 
-def recover_rows(pl) -> list[int]:
+def recover_rows(pl) -> list[tuple[int, int | None]]:
     """Rows OCR lost entirely (`layout.lost_rows`: a whole `Ngày, tháng, năm sinh: …` line missing
-    from the page's reading) read again, each as one line across the page; the lines added."""
-    from .layout import add_line, lost_rows
+    from the page's reading) or read as specks (`layout.garbled_rows`) read again, each as one line
+    across the page; (line added, the garbled line it reads again or None)."""
+    from .layout import add_line, garbled_rows, lost_rows
 
     if pl.ocr_page is None:
         return []
     img = pl.ocr_page.prepared.ocr_image
     lh = pl.line_height
     added = []
-    for y in lost_rows(pl):
+    rows = [(y, None) for y in lost_rows(pl)] + garbled_rows(pl)
+    for y, old in rows:
         x0, x1 = int(max(0, pl.left - lh)), int(min(img.width, pl.right + lh))
         y0, y1 = int(max(0, y - _STRIP * pl.pitch)), int(min(img.height, y + _STRIP * pl.pitch))
         if x1 - x0 < 4 * lh or y1 - y0 < lh:
@@ -379,5 +381,5 @@ def recover_rows(pl) -> list[int]:
             continue
         words = [(w.text, tuple(c for c in _back(w.box, scale, x0, y0)), w.confidence) for w in rec.words]
         if words:
-            added.append(add_line(pl, words))
+            added.append((add_line(pl, words), old))
     return added
