@@ -3,7 +3,8 @@ other text), and the document type and form version of a document, with a confid
 markers come from `pipeline.forms`; matching is on the diacritic-folded text so OCR slips in
 diacritics do not matter. A title may wrap over two lines (`GIẤY CHỨNG NHẬN` / `QUYỀN SỬ DỤNG
 ĐẤT`), so titles are matched on the top of the page read as one text, and the most specific title
-wins. A page of another form is `unknown`, never forced into a type.
+wins; a title line OCR damaged (`GIẤY nà SINH`) counts only with the form's own phrases in the
+body. A page of another form is `unknown`, never forced into a type.
 """
 
 from __future__ import annotations
