@@ -3,7 +3,8 @@ other text), and the document type and form version of a document, with a confid
 markers come from `pipeline.forms`; matching is on the diacritic-folded text so OCR slips in
 diacritics do not matter. A title may wrap over two lines (`GIẤY CHỨNG NHẬN` / `QUYỀN SỬ DỤNG
 ĐẤT`), so titles are matched on the top of the page read as one text, and the most specific title
-wins. A page of another form is `unknown`, never forced into a type.
+wins; a title line OCR damaged (`GIẤY nà SINH`) counts only with the form's own phrases in the
+body. A page of another form is `unknown`, never forced into a type.
 """
 
 from __future__ import annotations
@@ -23,6 +24,29 @@ _MIN_WORDS = 3
 _BLANK_INK = 0.002
 #: A page with no readable words is still not blank above this much ink.
 _BLANK_INK_UNREADABLE = 0.03
+
+
+#: A title line read this badly opens a document only with `_BODY_PHRASES` of the form's own phrases.
+_TITLE_DAMAGED = 80.0
+_BODY_PHRASES = 3
+
+
+def _own_phrases() -> dict[str, tuple[str, ...]]:
+    """Per type, the long phrases of its table (sections, labels, stops) no other form prints."""
+
+    def phrases(form) -> set[str]:
+        out = {a for aliases in form.sections.values() for a in aliases} | set(form.stops)
+        out |= {a for spec in form.labels for a in spec.aliases}
+        return {" ".join(fold(p).replace(":", " ").split()) for p in out if len(p) >= 12}
+
+    every = {t: phrases(f) for t, f in FORMS.items()}
+    return {
+        t: tuple(sorted(p for p in mine if not any(p in every[o] for o in every if o != t)))
+        for t, mine in every.items()
+    }
+
+
+_OWN_PHRASES = _own_phrases()
 
 
 @dataclass(frozen=True)
@@ -75,12 +99,35 @@ def classify_page(page: OcrPage) -> PageClass:
     doc_type, (score, _) = max(scores.items(), key=lambda kv: (round(kv[1][0]), kv[1][1]))
     if score >= _TITLE_MIN:
         return PageClass("title", doc_type, round(score / 100.0, 3))
+    damaged = _damaged_title(folded)
+    if damaged is not None:
+        return damaged
     for t, form in FORMS.items():
         if form.continuation:
             cont = _best_phrase(folded, form.continuation)
             if cont >= _TITLE_MIN:
                 return PageClass("continuation", t, round(cont / 100.0 * 0.9, 3))
     return PageClass("text", "unknown", round(1.0 - score / 100.0, 3))
+
+
+def _damaged_title(folded: list[str]) -> PageClass | None:
+    """A title line OCR damaged (`GIẤY nà SINH`): the page is that form's first page only when
+    the line reads close to the whole title (not `GIẤY CHỨNG SINH`, another form) and the body
+    carries enough of the form's own phrases, which no other form prints."""
+    best: tuple[float, str] | None = None
+    for line in folded[:_TITLE_LINES]:
+        for t, form in FORMS.items():
+            for title in form.titles:
+                score = fuzz.ratio(title, line)
+                if score >= _TITLE_DAMAGED and (best is None or score > best[0]):
+                    best = (score, t)
+    if best is None:
+        return None
+    score, doc_type = best
+    found = sum(_best_phrase(folded, (p,)) >= _TITLE_MIN for p in _OWN_PHRASES[doc_type])
+    if found < _BODY_PHRASES:
+        return None
+    return PageClass("title", doc_type, round(min(score / 100.0, 0.85), 3))
 
 
 def form_version(doc_type: str, pages: list[OcrPage]) -> str | None:

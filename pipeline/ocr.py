@@ -228,8 +228,22 @@ def _api(lang: str, psm: int):
     return api
 
 
-def _recognize_tesserocr(image: Image.Image, lang: str, psm: int, timeout: float, dpi: float | None):
+def _recognize_tesserocr(
+    image: Image.Image, lang: str, psm: int, timeout: float, dpi: float | None, variables: dict[str, str]
+):
     api = _api(lang, psm)
+    # The API object is shared by every call of this thread: settings of one call are undone after it.
+    saved = {name: api.GetVariableAsString(name) or "" for name in variables}
+    for name, value in variables.items():
+        api.SetVariable(name, value)
+    try:
+        return _read_tesserocr(api, image, timeout, dpi)
+    finally:
+        for name, value in saved.items():
+            api.SetVariable(name, value)
+
+
+def _read_tesserocr(api, image: Image.Image, timeout: float, dpi: float | None) -> Recognition:
     started = time.monotonic()
     try:
         api.SetImage(image)
@@ -293,9 +307,11 @@ def _run(fn, *args, **kwargs):
         raise
 
 
-def _recognize_pytesseract(image: Image.Image, lang: str, psm: int, timeout: float, dpi: float | None):
+def _recognize_pytesseract(
+    image: Image.Image, lang: str, psm: int, timeout: float, dpi: float | None, variables: dict[str, str]
+):
     config = f"--psm {psm}" + (f" --dpi {int(round(dpi))}" if dpi else "")
-    config += "".join(f" -c {name}={value}" for name, value in VARIABLES.items())
+    config += "".join(f" -c {name}={value}" for name, value in {**VARIABLES, **variables}.items())
     try:
         data = _run(
             pytesseract.image_to_data,
@@ -343,13 +359,17 @@ def recognize(
     psm: int = 3,
     timeout: float = 120,
     dpi: float | None = None,
+    variables: dict[str, str] | None = None,
 ) -> Recognition:
-    """Recognise one image: every word with its box and confidence (0..1), and the text lines."""
+    """Recognise one image: every word with its box and confidence (0..1), and the text lines.
+
+    `variables`: Tesseract settings for this call only (`tessedit_char_whitelist` for a crop that
+    holds only figures)."""
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB")
     if engine() == "tesserocr":
-        return _recognize_tesserocr(image, lang, psm, timeout, dpi)
-    return _recognize_pytesseract(image, lang, psm, timeout, dpi)
+        return _recognize_tesserocr(image, lang, psm, timeout, dpi, variables or {})
+    return _recognize_pytesseract(image, lang, psm, timeout, dpi, variables or {})
 
 
 def detect_orientation(image: Image.Image, *, timeout: float = 60) -> Orientation | None:

@@ -1,7 +1,8 @@
 """Field extraction: the contract's fields of one document, read from its OCR word boxes.
 
 1. `layout.read_layout` finds the form table's labels, stop phrases, sections and headings on the
-   pages (fuzzy matching on folded words, so OCR slips in diacritics do not lose a label).
+   pages (fuzzy matching on folded words, so OCR slips in diacritics do not lose a label); rows OCR
+   lost or garbled are read again first (`reread.recover_rows`).
 2. Each word that is no label goes to the label it stands right of on the same row, up to the next
    label (a value set off its dotted line, raised or lowered, still finds its label: the nearest
    row wins). A multi-line label's value runs on to the next rows of its column until a label, a
@@ -12,7 +13,8 @@
    domain validators (`sohoa.pipeline.validate`) add `normalized` and the document's `issues`.
 5. Confidence (`confidence.py`) combines OCR word confidence, how well the label matched, how
    cleanly the value was cut and what the validators say; a field below the bar is read again from
-   its crop of the page (`reread.py`) before it is reported or left out.
+   its crop of the page (`reread.py`) before it is reported or left out; a label with nothing
+   usable after it has its row read again (`reread.read_blank`).
 
 A field that was not found is left out: never an empty string, never a guess.
 """
@@ -27,6 +29,7 @@ from ..forms import FORMS
 from ..types import OcrPage
 from .assemble import assemble
 from .layout import Layout, read_layout
+from .reread import recover_rows
 
 __all__ = ["Extraction", "extract_fields", "read_layout", "detect_version"]
 
@@ -49,7 +52,7 @@ def extract_fields(doc_type: str, pages: list[OcrPage], *, reread: bool = True) 
     form = FORMS.get(doc_type)
     if form is None or not pages:
         return Extraction({}, [])
-    layout = read_layout(form, pages)
+    layout = read_layout(form, pages, recover_rows=recover_rows if reread else None)
     fields, issues, evidence = assemble(doc_type, layout, reread=reread)
     return Extraction(fields, issues, detect_version(layout), evidence)
 

@@ -15,7 +15,7 @@ from ..validate.land import purpose_to_codes
 from ..validate.normalize import normalized_value
 from .confidence import score_fields
 from .layout import Hit, Layout, PageLayout, Word, column_of, is_enumerator
-from .reread import recover
+from .reread import _BLANK_KINDS, _CLOSED_FIELDS, MAX_BLANK_READS, read_blank, recover
 from .values import cut
 
 #: How far (in line heights) a value may sit above or below its label's row.
@@ -79,14 +79,16 @@ def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
         limits = {id(h): _right_limit(h, barriers, pl, layout) for h in barriers}
         lines = {id(h): {x.line for x in h.words} for h in barriers}
         lh = pl.line_height
+        row_y = _line_heights(pl, heading_words)
         for w in pl.words:
             if w.hit is not None or id(w) in heading_words:
                 continue
             best = None
             for h in barriers:
-                # A word OCR put on the label's own line is on its row, however high it was typed.
-                dy = 0.0 if w.line in lines[id(h)] else abs(w.yc - h.yc)
-                if dy > _ROW_BAND * lh or w.xc <= h.x1 - 0.1 * lh or w.xc >= limits[id(h)]:
+                # A word OCR put on the label's own line is on its row, however high it was typed;
+                # the words of one OCR line go to one row (`cơ` of a raised `Nhồi máu cơ tim`).
+                dy = 0.0 if w.line in lines[id(h)] else abs(row_y[w.line] - h.yc)
+                if dy > _ROW_BAND * lh or not _after_label(w, h, lh) or w.xc >= limits[id(h)]:
                     continue
                 rank = (dy > 0.35 * lh, dy, w.x0 - h.x1)
                 if best is None or rank < best[0]:
@@ -95,6 +97,22 @@ def _assign_same_row(layout: Layout) -> dict[int, list[Word]]:
                 out.setdefault(id(best[1]), []).append(w)
         _assign_shifted(pl, barriers, limits, heading_words, out, layout.form.doc_type)
     return out
+
+
+def _after_label(w: Word, h: Hit, lh: float) -> bool:
+    """Whether a word stands right of a label: past its end, or typed over the second half of its
+    last word (`Tổ` over `chết` of `Nơi chết`, a form fed askew)."""
+    last = max(h.words, key=lambda x: x.x1)
+    return w.xc > h.x1 - 0.1 * lh or w.x0 > (last.x0 + last.x1) / 2
+
+
+def _line_heights(pl: PageLayout, skip: set[int]) -> dict[int, float]:
+    """Per OCR line, the median height (y) of its free words."""
+    ys: dict[int, list[float]] = {}
+    for w in pl.words:
+        if w.hit is None and id(w) not in skip:
+            ys.setdefault(w.line, []).append(w.yc)
+    return {line: statistics.median(v) for line, v in ys.items()}
 
 
 def _legible(w: Word) -> bool:
@@ -136,16 +154,17 @@ def _assign_shifted(
     if not empty:
         return
     rows = [h.yc for h in barriers]
+    row_y = _line_heights(pl, skip)
     for w in pl.words:
         if w.hit is not None or id(w) in skip or id(w) in taken:
             continue
-        nearest = min(abs(w.yc - y) for y in rows)
+        nearest = min(abs(row_y[w.line] - y) for y in rows)
         best = None
         for h in empty:
-            dy = abs(w.yc - h.yc)
+            dy = abs(row_y[w.line] - h.yc)
             if not _ROW_BAND * lh < dy <= band or dy > nearest + 1e-6:
                 continue
-            if w.xc <= h.x1 - 0.1 * lh or w.xc >= limits[id(h)]:
+            if not _after_label(w, h, lh) or w.xc >= limits[id(h)]:
                 continue
             if best is None or (dy, w.x0 - h.x1) < best[0]:
                 best = ((dy, w.x0 - h.x1), h)
@@ -221,8 +240,28 @@ def _label_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
             rv.notes["hit"] = h
             if h.weak or any(w.shifted for w in words):
                 rv.notes["position"] = _PLACED
+            lost = _lost_start(h, words, pl)
+            if lost is not None and kind == "text":
+                rv.notes["lost_start"] = lost
             found.setdefault(name, []).append(rv)
     return found
+
+
+def _lost_start(h: Hit, words: list[Word], pl: PageLayout) -> float | None:
+    """Where a word OCR read too badly to keep (`Sð` for `Số`, `WGUYỄN`) stands between a label and
+    its value's first word: the x the value's second reading starts from; None when none does."""
+    if not words:
+        return None
+    first = words[0]
+    lh = pl.line_height
+    xs = [
+        d.x0
+        for d in pl.dropped
+        if abs(d.yc - first.yc) < 0.6 * lh
+        and h.x1 - 0.5 * lh <= d.xc < first.x0
+        and first.x0 - d.x1 < 1.5 * lh
+    ]
+    return min(xs) if xs else None
 
 
 def _pattern_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
@@ -368,6 +407,8 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
             chosen[name] = found[0]
         elif found or any(c.text.strip() and cut("text", c.text) for c in cands):
             issues.append(_format_issue(name, cands[0].kind))
+    if reread:
+        _read_empty_labels(doc_type, layout, chosen)
     # Identity papers: the truth holds the number (the field's own format is free text).
     for rv in chosen.values():
         if rv.kind != field_kind(doc_type, rv.field):
@@ -380,6 +421,96 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
     fields, evidence, check_issues = score_fields(doc_type, chosen, layout, reread=reread)
     issues += check_issues
     return fields, issues, evidence
+
+
+def _read_empty_labels(doc_type: str, layout: Layout, chosen: dict[str, RawValue]) -> None:
+    """Labels of short fields found on the page with no value chosen: their row, from the label's
+    end to the next label, read again on its own (`reread.read_blank`)."""
+    reads = 0
+    for h in sorted((h for h in layout.hits if h.kind == "label" and h.resolved), key=lambda h: h.order):
+        spec = h.resolved
+        name = spec.field
+        kind = spec.kind or field_kind(doc_type, name)
+        if name in chosen or spec.also or h.weak:
+            continue
+        if kind not in _BLANK_KINDS and not name.endswith(_CLOSED_FIELDS):
+            continue
+        if reads >= MAX_BLANK_READS:
+            return
+        pl = layout.pages[h.page]
+        barriers = [b for b in layout.hits if b.page == pl.index and b.kind in ("label", "stop")]
+        lh = pl.line_height
+        right = min(_right_limit(h, barriers, pl, layout), pl.right + lh)
+        # On the label's row, then raised by most of a row (typed above the dotted line).
+        for left, top, bottom in ((0.2, 0.9, 0.9), (0.2, 1.7, 0.2)):
+            box = (h.x1 + left * lh, h.yc - top * lh, right - 0.2 * lh, h.yc + bottom * lh)
+            rv = RawValue(name, kind, "", [], h.score, h.page)
+            rv.notes["hit"] = h
+            reads += 1
+            if read_blank(doc_type, rv, box, layout):
+                chosen[name] = rv
+                break
+    reads = _read_number_before_book(doc_type, layout, chosen, reads)
+    _read_row_rest(doc_type, layout, chosen, reads)
+
+
+def _read_row_rest(doc_type: str, layout: Layout, chosen: dict[str, RawValue], reads: int) -> None:
+    """A value that belongs on another label's row (`LabelSpec.row_with`: the death extract's
+    registration `ngày`) found only elsewhere or not at all: the rest of that row, right of the
+    other label's value, read on its own (OCR may lose a whole stretch of a row)."""
+    for spec in layout.form.labels:
+        if not spec.row_with or reads >= MAX_BLANK_READS:
+            continue
+        have = chosen.get(spec.field)
+        if have is not None and "cap" not in have.notes:
+            continue
+        anchor = chosen.get(spec.row_with)
+        hits = [
+            h
+            for h in layout.hits
+            if h.kind == "label" and h.resolved is not None and h.resolved.field == spec.row_with
+        ]
+        if not hits:
+            continue
+        h = hits[0]
+        pl = layout.pages[h.page]
+        lh = pl.line_height
+        on_row = [w for w in (anchor.words if anchor is not None else []) if abs(w.yc - h.yc) < 0.8 * lh]
+        start = max([h.x1] + [w.x1 for w in on_row]) + 0.3 * lh
+        box = (start, h.yc - 0.9 * lh, pl.right + lh, h.yc + 0.9 * lh)
+        rv = RawValue(spec.field, spec.kind or field_kind(doc_type, spec.field), "", [], 0.8, h.page)
+        reads += 1
+        if read_blank(doc_type, rv, box, layout):
+            chosen[spec.field] = rv
+
+
+def _read_number_before_book(doc_type: str, layout: Layout, chosen: dict[str, RawValue], reads: int) -> int:
+    """A registration number whose `Số:` OCR lost sits left of `Quyển số:` on its row (the
+    `prefer_row_with` of the form table): that stretch of the row read on its own."""
+    specs = [s for s in layout.form.labels if s.prefer_row_with and s.field not in chosen]
+    for spec in specs:
+        rows = [
+            h
+            for h in layout.hits
+            if h.kind == "label" and h.resolved is not None and h.resolved.field == spec.prefer_row_with
+        ]
+        if not rows or reads >= MAX_BLANK_READS:
+            continue
+        h = rows[0]
+        pl = layout.pages[h.page]
+        lh = pl.line_height
+        # Nothing of another label on the stretch: the number's own label was lost.
+        if any(
+            b.page == h.page and b is not h and abs(b.yc - h.yc) < 0.6 * lh and b.x1 < h.x0
+            for b in layout.hits
+        ):
+            continue
+        box = (pl.left, h.yc - 0.9 * lh, h.x0 - 0.3 * lh, h.yc + 0.9 * lh)
+        rv = RawValue(spec.field, spec.kind or field_kind(doc_type, spec.field), "", [], 0.8, h.page)
+        reads += 1
+        if read_blank(doc_type, rv, box, layout, with_label=True):
+            chosen[spec.field] = rv
+    return reads
 
 
 def _derived(doc_type: str, chosen: dict[str, RawValue]) -> None:

@@ -118,7 +118,12 @@ def score_fields(
         low = [
             name
             for name, c in conf.items()
-            if (c < REREAD_BELOW or _capitals(chosen[name]) or _threes(chosen[name]))
+            if (
+                c < REREAD_BELOW
+                or _capitals(chosen[name])
+                or _threes(chosen[name])
+                or "lost_start" in chosen[name].notes
+            )
             and chosen[name].source != "derived"
             and "reread" not in chosen[name].notes
         ]

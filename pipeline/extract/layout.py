@@ -93,6 +93,9 @@ class PageLayout:
     pitch: float = 0.0  # distance between two printed rows
     ocr_page: OcrPage | None = None
     to_ocr: np.ndarray | None = None  # 2×3 affine: upright pixels → ocr_image pixels
+    #: Words dropped as what OCR makes of dotted lines (`_is_junk`): a value's first word read
+    #: badly (`Sð` for `Số`) is among them.
+    dropped: list[Word] = field(default_factory=list)
 
 
 @dataclass
@@ -124,7 +127,7 @@ def clean_word(text: str) -> str:
 
 #: Where one OCR box holds a label and its value: spaces, after a label's colon or semicolon
 #: (`tộc:Kinh`), and where a lower-case letter runs into a digit or a capital (`sinh18/11/1996`,
-#: `tộcKinh`: Vietnamese words never change case or turn to digits inside).
+#: `tộcKinh`, `mẹt.Ê`: Vietnamese words never change case or turn to digits inside).
 _SPLIT = re.compile(r"\s+|(?<=[^\s\d][:;])(?=\S)")
 #: How a label ends on the page: a colon, which OCR often reads as a semicolon.
 _LABEL_END = (":", ";")
@@ -132,7 +135,11 @@ _LABEL_END = (":", ";")
 
 def _case_parts(text: str) -> list[str]:
     cuts = [
-        i for i in range(1, len(text)) if text[i - 1].islower() and (text[i].isdigit() or text[i].isupper())
+        i
+        for i in range(1, len(text))
+        if (text[i - 1].islower() and (text[i].isdigit() or text[i].isupper()))
+        # `mẹt.Ê`: a label's last letters, a speck and the value's first capital
+        or (i >= 2 and text[i - 1] == "." and text[i - 2].islower() and text[i].isupper())
     ]
     return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
@@ -178,6 +185,7 @@ def is_enumerator(text: str) -> bool:
 def page_layout(page: OcrPage, index: int) -> PageLayout:
     to_ocr = cv2.invertAffineTransform(np.asarray(page.prepared.ocr_to_upright, dtype=np.float64))
     words: list[Word] = []
+    dropped: list[Word] = []
     for w in page.words:
         x0, y0, x1, y1 = w.box
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -188,18 +196,23 @@ def page_layout(page: OcrPage, index: int) -> PageLayout:
             cleaned = clean_word(text)
             if not cleaned and text in ("-", "–") and w.confidence >= 0.6:
                 cleaned = "-"  # the hyphen of `Bà Rịa - Vũng Tàu` belongs to the value
-            if not cleaned or _is_junk(cleaned, w.confidence):
-                continue
             wx0 = ox - hw + 2 * hw * a
             wx1 = ox - hw + 2 * hw * b
-            words.append(
-                Word(index, cleaned, tokens(cleaned), wx0, oy - hh, wx1, oy + hh, w.confidence, w.line, text)
+            word = Word(
+                index, cleaned, tokens(cleaned), wx0, oy - hh, wx1, oy + hh, w.confidence, w.line, text
             )
+            if not cleaned or _is_junk(cleaned, w.confidence):
+                if any(c.isalnum() for c in text):
+                    dropped.append(word)
+                continue
+            words.append(word)
     heights = [w.y1 - w.y0 for w in words if len(w.text) >= 3 and any(c.isalpha() for c in w.text)]
     lh = statistics.median(heights) if heights else 30.0
     right = max((w.x1 for w in words), default=0.0)
     left = min((w.x0 for w in words), default=0.0)
-    return PageLayout(index, words, lh, left, right, pitch=_pitch(words, lh), ocr_page=page, to_ocr=to_ocr)
+    return PageLayout(
+        index, words, lh, left, right, pitch=_pitch(words, lh), ocr_page=page, to_ocr=to_ocr, dropped=dropped
+    )
 
 
 def _pitch(words: list[Word], lh: float) -> float:
@@ -447,9 +460,87 @@ def _resolve_columns(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> 
     return found
 
 
-def read_layout(form: FormSpec, pages: list[OcrPage]) -> Layout:
-    """Words, phrases and sections of a document's pages, with every hit's label resolved."""
+def lost_rows(pl: PageLayout, max_rows: int = 4) -> list[float]:
+    """Heights (y) where a printed row OCR lost entirely should be: between two rows that start at
+    the form's left margin (labels, and values wrapped to it) further apart than one row's pitch,
+    one per missing pitch; at most `max_rows`, the largest gaps first."""
+    by_line = _by_line(pl.words)
+    if len(by_line) < 3 or pl.pitch <= 0:
+        return []
+    starts = sorted((min(w.x0 for w in ws), statistics.median(w.yc for w in ws)) for ws in by_line.values())
+    margin = statistics.median(x for x, _ in starts[: max(3, len(starts) // 2)])
+    lh = pl.line_height
+    ys = sorted(y for x, y in starts if abs(x - margin) < 2.0 * lh)
+    found: list[tuple[float, float]] = []
+    for a, b in zip(ys, ys[1:], strict=False):
+        gap = b - a
+        k = round(gap / pl.pitch) - 1
+        if gap < 1.6 * pl.pitch or k < 1 or k > 3:
+            continue
+        for j in range(1, k + 1):
+            y = a + j * gap / (k + 1)
+            # A row of other words there (a value typed off its line, a right column) is no loss.
+            if any(abs(statistics.median(w.yc for w in ws) - y) < 0.45 * pl.pitch for ws in by_line.values()):
+                continue
+            found.append((-gap, y))
+    return [y for _, y in sorted(found)[:max_rows]]
+
+
+def add_line(pl: PageLayout, words: list[tuple[str, tuple[float, float, float, float], float]]) -> int:
+    """Words read again from a strip of the page (text, box in the image OCR read, confidence) as a
+    new OCR line of the page; the line's number."""
+    line = max((w.line for w in pl.words), default=0) + 1000
+    for text, (x0, y0, x1, y1), conf in words:
+        for part, a, b in _split_word(text):
+            cleaned = clean_word(part)
+            if not cleaned or _is_junk(cleaned, conf):
+                continue
+            wx0, wx1 = x0 + (x1 - x0) * a, x0 + (x1 - x0) * b
+            pl.words.append(Word(pl.index, cleaned, tokens(cleaned), wx0, y0, wx1, y1, conf, line, part))
+    return line
+
+
+def garbled_rows(pl: PageLayout, max_rows: int = 3) -> list[tuple[float, int]]:
+    """(y, OCR line) of rows at the form's left margin where no phrase of the form was found and
+    OCR was unsure of a word (`s&£! ngà#/2/2019` for `Số: 61 Quyển số: 01/2019 ngày 02/2/2019`);
+    at most `max_rows`, the least sure first. Needs `find_hits` to have marked the label words."""
+    by_line = _by_line(pl.words)
+    if len(by_line) < 3:
+        return []
+    starts = sorted(min(w.x0 for w in ws) for ws in by_line.values())
+    margin = statistics.median(starts[: max(3, len(starts) // 2)])
+    out = []
+    for line, ws in by_line.items():
+        if abs(min(w.x0 for w in ws) - margin) >= 2.0 * pl.line_height or any(w.hit is not None for w in ws):
+            continue
+        low = min(w.conf for w in ws)
+        if low < 0.7:
+            out.append((low, statistics.median(w.yc for w in ws), line))
+    return [(y, line) for _, y, line in sorted(out)[:max_rows]]
+
+
+def read_layout(form: FormSpec, pages: list[OcrPage], *, recover_rows=None) -> Layout:
+    """Words, phrases and sections of a document's pages, with every hit's label resolved.
+
+    `recover_rows(page_layout) -> [(line added, line it reads again or None)]`: reads rows OCR
+    lost (`lost_rows`) or garbled (`garbled_rows`) again; a row read that holds none of the form's
+    phrases is dropped again, and one that does replaces a garbled row that held none."""
     pls = [page_layout(p, i) for i, p in enumerate(pages)]
+    if recover_rows is not None:
+        find_hits(form, pls)  # marks label words, so `garbled_rows` knows the rows with a phrase
+        added = dict(pair for pl in pls for pair in recover_rows(pl))
+        for pl in pls:
+            for w in pl.words:
+                w.hit = None
+        if added:
+            hits = find_hits(form, pls)
+            with_hits = {w.line for h in hits for w in h.words}
+            useful = {n for n, old in added.items() if n in with_hits and old not in with_hits}
+            gone = set(added) - useful | {added[n] for n in useful if added[n] is not None}
+            for pl in pls:
+                pl.words = [w for w in pl.words if w.line not in gone]
+                for w in pl.words:
+                    w.hit = None
     hits = find_hits(form, pls)
     for pl in pls:
         labels = [h for h in hits if h.page == pl.index and h.kind == "label"]
@@ -586,9 +677,13 @@ def _resolve_sections(hits: list[Hit], form: FormSpec | None = None) -> None:
     seen: set[str] = set()
     had: dict[str, Hit] = {}  # field -> the hit that gave it, in the current section
     opening = {a: s for s, aliases in (form.sections if form else {}).items() for a in aliases}
+    order = list(form.sections) if form else []
+    inferred: dict[str, list[Hit]] = {}  # sections opened by their labels, not their phrase
     for h in sorted(hits, key=lambda h: h.order):
         if h.kind in ("section", "heading"):
             section = h.section
+            if section in inferred:
+                _reassign(inferred.pop(section), section, order, seen)
             seen.add(section)
             had = {}
             continue
@@ -597,20 +692,51 @@ def _resolve_sections(hits: list[Hit], form: FormSpec | None = None) -> None:
         h.resolved = None
         spec = next((sp for sp in h.specs if sp.in_section(section)), None)
         new = None
+        unseen = [s for s in order if s not in seen and any(sp.in_section(s) for sp in h.specs)]
         if h.weak and spec is None and opening.get(h.alias) not in (None, *seen):
             new = opening[h.alias]
         elif spec is not None and spec.field in had and not _same_row_hits(had[spec.field], h):
-            unseen = {sp.section for sp in h.specs if isinstance(sp.section, str) and sp.section not in seen}
-            if len(unseen) == 1:
-                new = unseen.pop()
+            if len(unseen) == 1 or unseen[:1] == [_next_section(order, section)]:
+                new = unseen[0]
+        elif spec is None and h.score == 1.0 and unseen[:1] == [_next_section(order, section)] and had:
+            # A label read exactly that the current section does not have (`Năm sinh` after the
+            # child's block) opens the section the form prints next, when that one has it.
+            new = unseen[0]
         if new is not None:
             section = new
             seen.add(section)
             had = {}
             spec = next((sp for sp in h.specs if sp.in_section(section)), None)
+            if not h.weak:
+                inferred[section] = []
         if spec is not None:
             h.resolved = spec
             had[spec.field] = h
+            if section in inferred:
+                inferred[section].append(h)
+
+
+def _reassign(block: list[Hit], section: str, order: list[str], seen: set[str]) -> None:
+    """A block of labels taken for `section` before that section's own phrase came: it was
+    another section whose phrase OCR lost (the father's block printed before the mother's on the
+    older birth form): the first section not seen yet that has its labels, else none."""
+    others = [
+        s
+        for s in order
+        if s not in seen and s != section and all(any(sp.in_section(s) for sp in h.specs) for h in block)
+    ]
+    for h in block:
+        h.resolved = next((sp for sp in h.specs if others and sp.in_section(others[0])), None)
+    if others:
+        seen.add(others[0])
+
+
+def _next_section(order: list[str], section: str | None) -> str | None:
+    """The section the form prints after `section` (None after the last or an unknown one)."""
+    if section not in order:
+        return None
+    i = order.index(section)
+    return order[i + 1] if i + 1 < len(order) else None
 
 
 def _same_row_hits(a: Hit, b: Hit) -> bool:

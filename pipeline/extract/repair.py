@@ -4,7 +4,8 @@ domain's rules wins; a value that breaks a rule is never reported as sure.
 - Names go through the lexicon of Vietnamese names (`validate.lexicon`): among readings that differ
   only in diacritics (the page's and the second OCR of the crop), the spelling the lexicon knows;
   a surname OCR read without its marks (`NGUYÊN`) gets them back.
-- Ethnic groups and nationalities snap to their closed lists.
+- Ethnic groups and nationalities snap to their closed lists; a cause of death or a land's form of
+  use that is a known wording but for its marks takes that wording's marks (`Đột quy` → `Đột quỵ`).
 - A birth year is printed twice on a person with a CCCD: in the date (or year) of birth and as the
   number's 5th-6th digits, with its century in the 4th. A year that differs from the number's in
   one digit (`1391` for `1991`) takes the number's; one that agrees is confirmed. A year before
@@ -12,7 +13,7 @@ domain's rules wins; a value that breaks a rule is never reported as sure.
   kept below the bar.
 - Places snap to the official list of units (`validate.places.snap_place`): names spelt as the
   list spells them, commas between units, nothing after the province.
-- Dates in words: each word in its marked spelling, specks after the last word dropped, one
+- Dates and areas in words: each word in its marked spelling, specks after the last word dropped, one
   unreadable word filled only when the words then read as the date in figures.
 - Plausibility: years 1900–2035, a parent older than the child, registration and death not before
   birth. A field that breaks one is capped below the bar.
@@ -25,13 +26,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
+
+from rapidfuzz.distance import Levenshtein
 
 from ..forms import fold
 from ..validate.identity import IdentityKind, parse_identity_number
-from ..validate.lexicon import is_surname, snap_ethnicity, snap_nationality, snap_person_name
+from ..validate.lexicon import (
+    USAGE_FORMS,
+    is_surname,
+    snap_cause_of_death,
+    snap_ethnicity,
+    snap_facility,
+    snap_marks,
+    snap_nationality,
+    snap_person_name,
+    snap_street,
+)
 from ..validate.normalize import NAME_FIELDS, PLACE_FIELDS
-from ..validate.number_words import snap_date_words
+from ..validate.number_words import snap_area_words, snap_date_words
 from ..validate.places import normalize_place, snap_place, snap_settlement
 
 if TYPE_CHECKING:
@@ -222,7 +236,11 @@ def _closed_lists(chosen: dict[str, RawValue], out: Caps) -> None:
             continue
         # Specks OCR put inside a word (`Y!ệt Nam`, `Ki€nh`) are no letters of any name.
         reading = _SPECKS.sub("", rv.value)
-        if name.endswith("ethnicity"):
+        if name == "cause_of_death":
+            snapped = snap_cause_of_death(reading)
+        elif name == "usage_form":
+            snapped = snap_marks(reading, USAGE_FORMS)
+        elif name.endswith("ethnicity"):
             snapped = snap_ethnicity(reading)
         elif name.endswith("nationality"):
             snapped = snap_nationality(reading)
@@ -285,11 +303,42 @@ def _province_completed(text: str) -> str | None:
     return f"{body} {pname}"
 
 
+#: The registering office is a People's Committee, written out or as its abbreviation.
+_OFFICES = ("UBND", "Ủy ban nhân dân")
+_UNIT_WORD = re.compile(
+    r"(?:^|[\s,.])(?:xa|phuong|thi tran|quan|huyen|thi xa|thanh pho|tinh)[\s.,]", re.IGNORECASE
+)
+
+
+def _office(text: str) -> str | None:
+    """`Ù BND, xã …`, `HBND xã …`, `Ủy ban.nhân.dân, xã …` → `UBND xã …` / `Ủy ban nhân dân xã …`:
+    the words before the first unit word read as one of the office's two names with at most two
+    letters wrong (specks and dots dropped). None when they do not."""
+    m = _UNIT_WORD.search(fold(text))
+    if m is None or m.start() == 0:
+        return None
+    head, rest = text[: m.start()], text[m.start() :].lstrip(" ,.")
+    letters = "".join(c for c in fold(head) if c.isalpha())
+    for office in _OFFICES:
+        target = "".join(c for c in fold(office) if c.isalpha())
+        if letters != target and Levenshtein.distance(letters, target) <= min(2, len(target) // 3):
+            return f"{office} {rest}"
+        if letters == target and head.strip() != office:
+            return f"{office} {rest}"
+    return None
+
+
 def _places(chosen: dict[str, RawValue], out: Caps) -> None:
     for name in PLACE_FIELDS:
         rv = chosen.get(name)
         if rv is None or not rv.value:
             continue
+        if name == "registration_place":
+            office = _office(rv.value)
+            if office is not None:
+                rv.value = office
+                rv.notes["repair"] = "office"
+                _note(out, name, REPAIRED)
         if _BARE_TYPE.search(fold(rv.value).rstrip(" ,.;:")) and not _ends_with_province(rv.value):
             completed = _province_completed(rv.value)
             if completed is None:
@@ -297,6 +346,16 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
                 continue
             rv.value = completed
             rv.notes["repair"] = "province"
+            _note(out, name, REPAIRED)
+        facility = snap_facility(rv.value)
+        if facility.value is not None:
+            rv.value = facility.value
+            rv.notes["repair"] = "facility"
+            _note(out, name, REPAIRED)
+        street = snap_street(rv.value)
+        if street.value is not None:
+            rv.value = street.value
+            rv.notes["repair"] = "street"
             _note(out, name, REPAIRED)
         lettered = _TO_NUMBER.sub(r"\1ổ", _EIGHT_FOR_B.sub("B", rv.value))
         if lettered != rv.value:
@@ -309,6 +368,13 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
                 rv.value = first.value
                 rv.notes["repair"] = "settlement"
                 _note(out, name, first.confidence)
+        typed = _commune_typed(rv.value)
+        if typed is not None:
+            rv.value = typed
+            rv.notes["repair"] = "commune_type"
+            _note(out, name, REPAIRED)
+        if _BARE_NUMBER.match(rv.value):
+            _note(out, name, REPAIRED)  # `7, Xã …`: the word before the number (`Bản`, `Số`) was lost
         snapped = snap_place(rv.value)
         if snapped.value is None:
             continue
@@ -318,6 +384,28 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
         _note(out, name, snapped.confidence)
         if name in _NEEDS_COMMUNE and not _COMMUNE.search(fold(rv.value)):
             _note(out, name, REPAIRED)  # a residence names its commune: a part was lost
+
+
+_BARE_NUMBER = re.compile(r"^\d+[,.]?\s")
+_UNIT_TYPES = ("xã", "phường", "thị trấn")
+
+
+def _commune_typed(text: str) -> str | None:
+    """`Chuyên Ngoại, thị xã Duy Tiên, …` (the commune's type word lost with the label's end): the
+    official list's type put back when the first part is exactly the commune its district and
+    province name, in the case the next part's type word is written in; None otherwise."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) < 2 or not parts[0] or parts[0][0].isdigit():
+        return None
+    place = normalize_place(text)
+    if place.value is None or place.confidence < 0.9 or not place.value.commune:
+        return None
+    commune = place.value.commune
+    kind = next((t for t in _UNIT_TYPES if fold(commune).startswith(fold(t) + " ")), None)
+    if kind is None or fold(commune[len(kind) + 1 :]) != fold(parts[0]):
+        return None
+    word = kind if parts[1][:1].islower() else kind[:1].upper() + kind[1:]
+    return f"{word} {text.strip()}"
 
 
 _DATE_WORDS = (("date_of_birth_in_words", "date_of_birth"), ("date_of_death_in_words", "date_of_death"))
@@ -362,6 +450,26 @@ def _date_words_of(text: str, expected: dt.date | None):
     return snapped
 
 
+def _area_words(chosen: dict[str, RawValue], out: Caps) -> None:
+    """An area in words, each word in its marked spelling, read as the area in figures."""
+    rv = chosen.get("area_in_words")
+    if rv is None or not rv.value:
+        return
+    expected = None
+    if "area_m2" in chosen and chosen["area_m2"].value:
+        try:
+            expected = Decimal(chosen["area_m2"].value)
+        except (InvalidOperation, ValueError):
+            expected = None
+    snapped = snap_area_words(rv.value, expected)
+    if snapped.value is None or snapped.value == rv.value:
+        return
+    if snapped.confidence >= REPAIRED:
+        rv.value = snapped.value
+        rv.notes["repair"] = "number_words"
+        _note(out, "area_in_words", REPAIRED)
+
+
 def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     """Repair the chosen values in place; per field, (cap, floor) for its confidence."""
     out: Caps = {}
@@ -371,5 +479,6 @@ def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     _places(chosen, out)
     _birth_years(doc_type, chosen, out)
     _date_words(chosen, out)
+    _area_words(chosen, out)
     _plausibility(doc_type, chosen, out)
     return out

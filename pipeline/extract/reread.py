@@ -34,8 +34,13 @@ if TYPE_CHECKING:
 #: At most this many crops are read again per document (each costs a Tesseract run).
 MAX_REREADS = 16
 _SCALE = 2
+#: The line height (pixels) the enlargement starts from: a 200-dpi scan's.
+_LINE = 36.0
 #: A figure or code the first two readings disagree on is read a third time, larger.
 _THIRD_SCALE = 3
+#: Kinds read again as figures only (`tessedit_char_whitelist`).
+_FIGURE_KINDS = ("date", "year", "identity_number")
+_DIGITS = {"tessedit_char_whitelist": "0123456789/"}
 #: The most a value that only the second reading gives (or that the two readings disagree on) is
 #: trusted: below the 0.9 bar, so a person checks it.
 _SECOND_ONLY = 0.85
@@ -53,7 +58,9 @@ def _rows(rv: RawValue, layout: Layout) -> list[list]:
     return rows
 
 
-def _crop(words: list, rv: RawValue, layout: Layout, scale: int = _SCALE) -> Image.Image | None:
+def _crop(
+    words: list, rv: RawValue, layout: Layout, scale: int = _SCALE, left: float | None = None
+) -> Image.Image | None:
     """One row of the value, cut from the image OCR read, enlarged, with a white border."""
     pl = layout.pages[rv.page]
     if pl.ocr_page is None or not words:
@@ -62,25 +69,30 @@ def _crop(words: list, rv: RawValue, layout: Layout, scale: int = _SCALE) -> Ima
     if img is None:
         return None
     pad = 0.35 * pl.line_height
-    x0 = max(0, int(min(w.x0 for w in words) - pad))
+    x0 = max(0, int(min([w.x0 for w in words] + [left if left is not None else 1e9]) - pad))
     y0 = max(0, int(min(w.y0 for w in words) - pad))
     x1 = min(img.width, int(max(w.x1 for w in words) + pad))
     y1 = min(img.height, int(max(w.y1 for w in words) + pad))
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     crop = img.crop((x0, y0, x1, y1)).convert("L")
-    crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
+    # Enlarged from a 200-dpi scan's letter size, not from a 300-dpi one's (Tesseract reads
+    # letters much taller than that worse, or not at all).
+    f = scale * min(1.0, _LINE / pl.line_height)
+    crop = crop.resize(
+        (max(1, round(crop.width * f)), max(1, round(crop.height * f))), Image.Resampling.LANCZOS
+    )
     return ImageOps.expand(crop, border=24, fill=255)
 
 
 def _read_again(
-    doc_type: str, rv: RawValue, layout: Layout, *, scale: int = _SCALE
+    doc_type: str, rv: RawValue, layout: Layout, *, scale: int = _SCALE, figures: bool = False
 ) -> tuple[str | None, float] | None:
     """(value in the field's format or None, OCR confidence of the second reading); None when the
     crop could not be read at all."""
     from sohoa.schemas import field_kind, validate_field_value
 
-    words = _second_words(rv, layout, scale)
+    words = _second_words(rv, layout, scale, figures)
     if words is None:
         return None
     total = sum(len(w.text) for w in words) or 1
@@ -108,14 +120,27 @@ def _read_again(
     return value, second * c.clean
 
 
-def _second_words(rv: RawValue, layout: Layout, scale: int = _SCALE) -> list | None:
+def _figures(w) -> bool:
+    """A word that is mostly figures (a date, a year, a number; not `CCCD` or `số` before it)."""
+    return sum(c.isdigit() for c in w.text) * 2 >= len(w.text)
+
+
+def _second_words(rv: RawValue, layout: Layout, scale: int = _SCALE, figures: bool = False) -> list | None:
     words = []
-    for row in _rows(rv, layout):
-        crop = _crop(row, rv, layout, scale)
+    figures = figures and rv.kind in _FIGURE_KINDS and any(_figures(w) for w in rv.words)
+    for n, row in enumerate(_rows(rv, layout)):
+        if figures:
+            # Only the figures, read as figures: Tesseract then cannot read a 9 as `g` or `3` as `ß`.
+            row = [w for w in row if _figures(w)]
+            if not row:
+                continue
+        # A first word OCR read too badly to keep: the first row's crop starts at it.
+        left = rv.notes.get("lost_start") if n == 0 else None
+        crop = _crop(row, rv, layout, scale, left)
         if crop is None:
             return None
         try:
-            rec = recognize(crop, psm=7, timeout=30)
+            rec = recognize(crop, psm=7, timeout=30, variables=_DIGITS if figures else None)
         except (OcrError, RuntimeError):  # a crop Tesseract cannot read: keep the first reading
             return None
         words += [w for w in rec.words if clean_word(w.text)]
@@ -128,9 +153,14 @@ def _merge(rv: RawValue, second: list) -> str | None:
     first reading). None when the two readings do not line up word for word."""
     first = [(w.text, w.conf) for w in rv.words]
     again = [(clean_word(w.text), w.confidence) for w in second]
+    lead: list[str] = []
+    if "lost_start" in rv.notes and len(again) == len(first) + 1 and fold(again[1][0]) == fold(first[0][0]):
+        # The word OCR lost at the value's start, read this time (`Số` of `Số 129, đường …`).
+        lead = [again[0][0]]
+        again = again[1:]
     if len(first) != len(again):
         return None
-    out = []
+    out = list(lead)
     for (a, ca), (b, cb) in zip(first, again, strict=True):
         out.append(b if b != a and fold(a) == fold(b) and cb > ca else a)
     return " ".join(out)
@@ -187,7 +217,7 @@ def reread_fields(
             out[name] = min(_SECOND_ONLY, conf[name])
         else:
             # Figures and codes read two ways: a third reading, larger, decides; neither is sure.
-            third = _read_again(doc_type, rv, layout, scale=_THIRD_SCALE)
+            third = _read_again(doc_type, rv, layout, scale=_THIRD_SCALE, figures=True)
             if third is not None and third[0] == value and plausible(rv.kind, value):
                 rv.notes["reread"] = "third"
                 rv.value = value
@@ -222,3 +252,136 @@ def plausible(kind: str, value: str | None) -> bool:
     if kind == "identifier" and len(value) <= 3:
         return value.isdigit()  # a registration number (`81`, not `8I`)
     return True
+
+
+#: Kinds a label with nothing found after it is read again for: short values with a format or a
+#: closed list, so a blank dotted line reads as nothing rather than as a guess.
+_BLANK_KINDS = ("date", "year", "identity_number", "identifier", "sex")
+_CLOSED_FIELDS = ("ethnicity", "nationality")
+#: How sure the reading of an empty label must be, and the shape of a register number there.
+_BLANK_SURE = 0.55
+_REGISTER_FIELDS = ("registration_number", "book_number")
+#: What is not a letter or figure (a serial or code read on an empty label's row needs 6 of them).
+_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_REGISTER_NUMBER = re.compile(r"^\d{1,4}(?:/\d{4})?$")
+_NUMBER_AFTER_LABEL = re.compile(r"^s\D{0,4}?\s*(\d{1,4})\s*[.,;:]?$")
+#: At most this many empty labels are read per document.
+MAX_BLANK_READS = 12
+
+
+def read_blank(
+    doc_type: str,
+    rv: RawValue,
+    box: tuple[float, float, float, float],
+    layout: Layout,
+    *,
+    with_label: bool = False,
+) -> bool:
+    """A label whose row OCR gave nothing usable (`tọÊ1nh` for `tộc: Kinh`, a value lost in the
+    page's reading): its row from the label's end to the next label (`box`, in the image OCR read)
+    read alone, enlarged. True, with `rv.value` set, when that reading passes the field's format
+    (or its closed list); reported below the bar. `with_label`: the box holds the field's label
+    too, which OCR lost (the registration number's `Số:` left of `Quyển số:`)."""
+    from sohoa.schemas import validate_field_value
+
+    from ..validate.lexicon import snap_ethnicity, snap_nationality
+
+    pl = layout.pages[rv.page]
+    if pl.ocr_page is None:
+        return False
+    img = pl.ocr_page.prepared.ocr_image
+    x0, y0, x1, y1 = (
+        int(max(0, box[0])),
+        int(max(0, box[1])),
+        int(min(img.width, box[2])),
+        int(min(img.height, box[3])),
+    )
+    if x1 - x0 < pl.line_height or y1 - y0 < 4:
+        return False
+    crop = img.crop((x0, y0, x1, y1)).convert("L")
+    crop = crop.resize((crop.width * _SCALE, crop.height * _SCALE), Image.Resampling.LANCZOS)
+    crop = ImageOps.expand(crop, border=24, fill=255)
+    try:
+        rec = recognize(crop, psm=7, timeout=30)
+    except (OcrError, RuntimeError):
+        return False
+    words = [w for w in rec.words if clean_word(w.text) and w.confidence >= 0.5]
+    if not words:
+        return False
+    text = " ".join(clean_word(w.text) for w in words)
+    total = sum(len(w.text) for w in words) or 1
+    second = sum(w.confidence * len(w.text) for w in words) / total
+    if with_label:
+        # The row's start with its printed `Số:`, however OCR spelt it: the number after it.
+        m = _NUMBER_AFTER_LABEL.match(fold(text))
+        text = m.group(1) if m else ""
+    if (
+        second < _BLANK_SURE
+        or (rv.field in _REGISTER_FIELDS and not _REGISTER_NUMBER.match(text))
+        or (rv.kind == "identifier" and rv.field not in _REGISTER_FIELDS and len(_ALNUM.sub("", text)) < 6)
+    ):
+        return False  # specks and dotted leaders read as something: nothing is there
+    if rv.field.endswith(_CLOSED_FIELDS):
+        snap = snap_ethnicity if rv.field.endswith("ethnicity") else snap_nationality
+        got = snap(text)
+        if got.value is None or got.confidence < 0.85:
+            return False
+        value = got.value
+    else:
+        c = cut(rv.kind, text)
+        if c is None:
+            return False
+        try:
+            value = validate_field_value(doc_type, rv.field, c.value)
+        except ValueError:
+            return False
+    rv.value = value
+    rv.text = text
+    rv.notes["reread"] = "blank"
+    rv.notes["reread_confidence"] = min(_SECOND_ONLY, second * _SECOND_ONLY)
+    return True
+
+
+#: How much of a row's pitch a strip read for a lost row spans, and the line height it is read at.
+_STRIP = 0.55
+_STRIP_LINE = 32.0
+
+
+def _back(box, scale: float, x0: int, y0: int) -> tuple[float, float, float, float]:
+    """A box on the enlarged or reduced crop (with its 16-pixel border) in the page's pixels."""
+    return tuple((v - 16) / scale + (x0 if i % 2 == 0 else y0) for i, v in enumerate(box))
+
+
+def recover_rows(pl) -> list[tuple[int, int | None]]:
+    """Rows OCR lost entirely (`layout.lost_rows`: a whole `Ngày, tháng, năm sinh: …` line missing
+    from the page's reading) or read as specks (`layout.garbled_rows`) read again, each as one line
+    across the page; (line added, the garbled line it reads again or None)."""
+    from .layout import add_line, garbled_rows, lost_rows
+
+    if pl.ocr_page is None:
+        return []
+    img = pl.ocr_page.prepared.ocr_image
+    lh = pl.line_height
+    added = []
+    rows = [(y, None) for y in lost_rows(pl)] + garbled_rows(pl)
+    for y, old in rows:
+        x0, x1 = int(max(0, pl.left - lh)), int(min(img.width, pl.right + lh))
+        y0, y1 = int(max(0, y - _STRIP * pl.pitch)), int(min(img.height, y + _STRIP * pl.pitch))
+        if x1 - x0 < 4 * lh or y1 - y0 < lh:
+            continue
+        # Tesseract reads a lone line best at a modest size: letters as tall as a 200-dpi scan's
+        # (a 300-dpi strip read as it is gave nothing at all).
+        scale = min(1.0, _STRIP_LINE / lh)
+        crop = img.crop((x0, y0, x1, y1)).convert("L")
+        crop = crop.resize(
+            (max(1, round(crop.width * scale)), max(1, round(crop.height * scale))), Image.Resampling.LANCZOS
+        )
+        crop = ImageOps.expand(crop, border=16, fill=255)
+        try:
+            rec = recognize(crop, psm=7, timeout=30)
+        except (OcrError, RuntimeError):
+            continue
+        words = [(w.text, tuple(c for c in _back(w.box, scale, x0, y0)), w.confidence) for w in rec.words]
+        if words:
+            added.append((add_line(pl, words), old))
+    return added

@@ -9,8 +9,11 @@ FORM = FormSpec(
     doc_type="death_certificate",
     titles=("trich luc khai tu",),
     versions=(
-        VersionSpec("copy-2020", markers=("da duoc dang ky khai tu tai", "thuc hien trich luc tu")),
+        # Several entries of one name are alternatives: OCR may lose any one line. Only the newer
+        # copy says where it was extracted from; only a copy has a note row and no cause of death.
+        VersionSpec("copy-2020", markers=("thuc hien trich luc tu",)),
         VersionSpec("copy", markers=("da duoc dang ky khai tu tai",)),
+        VersionSpec("copy", markers=("ghi chu",), absent=("nguyen nhan chet",)),
         VersionSpec("original"),
     ),
     sections={

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .issues import ParseResult
 from .text import fold, nfc
@@ -203,6 +204,18 @@ def snap_person_name(text: str, alternatives: tuple[str, ...] = ()) -> ParseResu
             out.append(_case_like(spelling, word))
             cap = min(cap, c)
             continue
+        if i == 0 and len(key) >= 5:
+            # A surname with one letter misread (`IGUYỄN`): the one surname one letter away.
+            near = [
+                k
+                for k in lex.surname_by_fold
+                if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1
+            ]
+            if len(near) == 1:
+                spelling, _ = _pick(word, lex.surname_by_fold[near[0]], lex.surnames, True)
+                out.append(_case_like(spelling, word))
+                cap = min(cap, DOUBTFUL)
+                continue
         split = _split(word, lex) if len(key) >= 4 else None
         if split is not None:
             out += [_case_like(s, word) for s in split]
@@ -303,3 +316,93 @@ def snap_ethnicity(text: str) -> ParseResult[str]:
 def snap_nationality(text: str) -> ParseResult[str]:
     """A nationality (country name in Vietnamese) from a reading (`Yiệt Nam` → `Việt Nam`)."""
     return _snap_closed(text, _countries(), {})
+
+
+#: How land is held (Luật Đất đai: hình thức sử dụng), as certificates print it.
+USAGE_FORMS = ("Sử dụng riêng", "Sử dụng chung")
+
+
+@lru_cache(maxsize=1)
+def _causes() -> tuple[str, ...]:
+    return tuple(nfc(n) for n in _data("causes_of_death.json")["names"])
+
+
+def snap_marks(text: str, names: tuple[str, ...]) -> ParseResult[str]:
+    """A reading that is one of `names` but for its diacritics (`Đột quy` → `Đột quỵ`, `Sứ dụng
+    riêng` → `Sử dụng riêng`): that name (0.85); the reading itself when it already is one (1.0);
+    value None when it is none of them (free text: nothing to check it against)."""
+    words = _words(text)
+    if not words:
+        return ParseResult.failed()
+    key = " ".join(fold(w) for w in words)
+    for name in names:
+        if " ".join(fold(w) for w in _words(name)) == key:
+            same = " ".join(words).casefold() == " ".join(_words(name)).casefold()
+            return ParseResult(text.strip(" ,.;:") if same else name, 1.0 if same else 0.85)
+    return ParseResult.failed()
+
+
+def snap_cause_of_death(text: str) -> ParseResult[str]:
+    """A cause of death with the marks of its usual wording (`snap_marks` on `causes_of_death.json`)."""
+    return snap_marks(text, _causes())
+
+
+@lru_cache(maxsize=1)
+def _streets() -> tuple[str, ...]:
+    return tuple(nfc(n) for n in _data("street_names.json")["names"])
+
+
+_STREET = re.compile(r"(?<!\w)((?:đường|Đường|phố|Phố)\s+)([^,\d]+?)(?=\s*,|$)")
+
+
+def snap_street(text: str) -> ParseResult[str]:
+    """An address whose street (`đường Đỉnh Tiên Hoàng`) is a known street name but for its marks:
+    the address with the name's marks (0.85); value None when no street of it needed that."""
+    changed = False
+
+    def fix(m: re.Match) -> str:
+        nonlocal changed
+        got = snap_marks(m.group(2), _streets())
+        if got.value is None or got.confidence >= 1.0:
+            return m.group(0)
+        changed = True
+        return m.group(1) + got.value
+
+    out = _STREET.sub(fix, nfc(text))
+    return ParseResult(out, 0.85) if changed else ParseResult.failed()
+
+
+#: How the health facilities where people are born and die are named (the facility's own unit
+#: follows: `Bệnh viện Đa khoa tỉnh Vĩnh Phúc`, `Trạm Y tế xã An Bình`).
+FACILITIES = (
+    "Bệnh viện Đa khoa",
+    "Bệnh viện Phụ sản",
+    "Bệnh viện Sản Nhi",
+    "Bệnh viện",
+    "Trung tâm Y tế",
+    "Trạm Y tế",
+    "Nhà hộ sinh",
+    "Phòng khám Đa khoa",
+)
+
+
+def snap_facility(text: str) -> ParseResult[str]:
+    """A place that starts with a health facility's kind read with wrong marks (`Bệnh viên Đạ
+    khoa, tỉnh …`): that kind as written, run on into its unit without a comma (0.85); value None
+    when the place starts with no such kind or already reads right."""
+    words = nfc(text).split()
+    for kind in FACILITIES:
+        n = len(kind.split())
+        head = words[:n]
+        if len(head) < n:
+            continue
+        got, want = " ".join(fold(w.strip(",.;:")) for w in head), fold(kind)
+        # One letter off only in a long kind (`Irạm Y tế`): a short one could be another word.
+        if got != want and not (len(want) >= 8 and Levenshtein.distance(got, want) <= 1):
+            continue
+        rest = " ".join(words[n:])
+        fixed = f"{kind} {rest}".strip() if rest else kind
+        if head[-1].endswith((",", ".", ";")) and rest:
+            fixed = f"{kind} {rest}"
+        return ParseResult(fixed, 0.85) if fixed != nfc(text).strip() else ParseResult.failed()
+    return ParseResult.failed()

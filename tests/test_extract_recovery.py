@@ -1,0 +1,186 @@
+"""What extraction reads back from the image when the page's OCR lost it, on real Tesseract readings
+of generated scans (`sohoa.samples`): the page is read once (`read_page`), then words are taken out
+of its OCR result the way Tesseract loses them on hard scans, and extraction must find the values
+again in the image (`extract.reread`: a lost row read as one line, an empty label's row, the
+registration number left of its book number), never at the sure bar. Also: a title OCR damaged,
+the digit-only reading (`ocr.recognize(variables=…)`), and the domain repairs added with them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from sohoa.pipeline.classify import classify_page
+from sohoa.pipeline.extract import extract_fields
+from sohoa.pipeline.extract.repair import _office
+from sohoa.pipeline.ingest import open_input
+from sohoa.pipeline.ocr import recognize
+from sohoa.pipeline.parallel import read_page
+from sohoa.pipeline.validate.lexicon import (
+    snap_cause_of_death,
+    snap_facility,
+    snap_person_name,
+    snap_street,
+)
+from sohoa.pipeline.validate.number_words import snap_area_words
+from sohoa.samples import generate
+from sohoa.samples.scoring import same_field
+
+from .extract_pages import make_page
+
+
+@pytest.fixture(scope="module")
+def birth(tmp_path_factory):
+    """The first document of the generated set: a birth certificate (form of 2020), clean scan."""
+    out = tmp_path_factory.mktemp("recovery")
+    truth = generate(out, n=1, seed=3, level="clean")[0]
+    assert (truth.doc_type, truth.form_version) == ("birth_certificate", "tt04-2020")
+    page = read_page(next(open_input(out / truth.pages[0].file).pages()))
+    return truth, page
+
+
+def _line_of(page, *texts: str) -> int:
+    """The OCR line that holds all these words."""
+    by_line: dict[int, list[str]] = {}
+    for w in page.words:
+        by_line.setdefault(w.line, []).append(w.text)
+    return next(n for n, ws in by_line.items() if all(t in ws for t in texts))
+
+
+def _without(page, drop):
+    """The page as if OCR had not read the words `drop` picks."""
+    words = [w for w in page.words if not drop(w)]
+    by_line: dict[int, list[str]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w.text)
+    return dataclasses.replace(page, words=words, lines=[" ".join(ws) for _, ws in sorted(by_line.items())])
+
+
+def _right(truth, fields, name):
+    return name in fields and same_field(truth.doc_type, name, fields[name].value, truth.fields[name])
+
+
+def test_a_row_ocr_lost_entirely_is_read_again_from_the_image(birth):
+    truth, page = birth
+    row = _line_of(page, "Giới", "Dân")
+    lost = _without(page, lambda w: w.line == row)
+    assert (
+        extract_fields("birth_certificate", [lost], reread=False)
+        .fields.keys()
+        .isdisjoint({"sex", "ethnicity", "nationality"})
+    )
+    fields = extract_fields("birth_certificate", [lost]).fields
+    for name in ("sex", "ethnicity", "nationality"):
+        assert _right(truth, fields, name), (name, fields.get(name))
+
+
+def test_an_empty_label_is_read_again_on_its_row_below_the_bar(birth):
+    truth, page = birth
+    row = _line_of(page, "Giới", "Dân")
+    on_row = sorted((w for w in page.words if w.line == row), key=lambda w: w.box[0])
+    value = next(on_row[i + 1] for i, w in enumerate(on_row) if w.text == "tộc:")
+    lost = _without(page, lambda w: w is value)
+    assert "ethnicity" not in extract_fields("birth_certificate", [lost], reread=False).fields
+    got = extract_fields("birth_certificate", [lost]).fields["ethnicity"]
+    assert got.value == truth.fields["ethnicity"]
+    assert got.confidence < 0.9
+
+
+def test_registration_number_whose_label_ocr_lost_is_read_left_of_its_book_number(birth):
+    truth, page = birth
+    row = _line_of(page, "Quyển")
+    number = truth.fields["registration_number"]
+    lost = _without(page, lambda w: w.line == row and (w.text.startswith("Số") or w.text == number))
+    assert "registration_number" not in extract_fields("birth_certificate", [lost], reread=False).fields
+    got = extract_fields("birth_certificate", [lost]).fields["registration_number"]
+    assert got.value == number
+    assert got.confidence < 0.9
+
+
+def test_a_title_ocr_damaged_still_opens_its_document_when_the_body_is_the_forms(birth):
+    _, page = birth
+    title = _line_of(page, "GIẤY", "KHAI", "SINH")
+    words = [
+        w.model_copy(update={"text": "nà"}) if w.line == title and w.text == "KHAI" else w for w in page.words
+    ]
+    damaged = _without(dataclasses.replace(page, words=words), lambda w: False)
+    c = classify_page(damaged)
+    assert (c.kind, c.doc_type) == ("title", "birth_certificate")
+    assert c.confidence <= 0.85
+
+
+def test_another_forms_title_close_to_a_known_one_stays_unknown():
+    rows = [
+        [(800, "GIẤY CHỨNG SINH")],
+        [(200, "Họ, chữ đệm, tên người mẹ: LÊ THỊ BÌNH")],
+        [(200, "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Quảng Tâm")],
+        [(200, "Họ, chữ đệm, tên người đi khai sinh: LÊ THỊ BÌNH")],
+    ]
+    assert classify_page(make_page(rows)).kind == "text"
+
+
+def _figures_image(text: str) -> Image.Image:
+    font = ImageFont.truetype("DejaVuSans.ttf", 40)
+    img = Image.new("L", (600, 90), 255)
+    ImageDraw.Draw(img).text((20, 20), text, font=font, fill=0)
+    return img
+
+
+def test_digit_whitelist_applies_to_one_call_only():
+    img = _figures_image("Số 1991")
+    digits = " ".join(
+        w.text for w in recognize(img, psm=7, variables={"tessedit_char_whitelist": "0123456789"}).words
+    )
+    assert all(c.isdigit() or c.isspace() for c in digits) and "1991" in digits
+    again = " ".join(w.text for w in recognize(img, psm=7).words)
+    assert "Số" in again
+
+
+def test_repairs_from_public_wordings():
+    assert snap_area_words("Hai trăm mười lắm phấy năm mét vuông", Decimal("215.5")).value == (
+        "Hai trăm mười lăm phẩy năm mét vuông"
+    )
+    assert (
+        snap_area_words("Ba trăm bấy mươi ba mét vuông", Decimal("373")).value
+        == "Ba trăm bẩy mươi ba mét vuông"
+    )
+    assert _office("Ù BND, xã Pải Lủng, huyện Mèo Vạc") == "UBND xã Pải Lủng, huyện Mèo Vạc"
+    assert _office("Ủy ban.nhân.dân, xã Tân Thới") == "Ủy ban nhân dân xã Tân Thới"
+    assert _office("Trạm Y tế xã An") is None
+    assert snap_cause_of_death("Đột quy").value == "Đột quỵ"
+    assert snap_cause_of_death("Bệnh lạ").value is None  # not listed: kept as read
+    assert snap_street("Số 43, đường Đỉnh Tiên Hoàng, thị trấn Tĩnh Túc").value == (
+        "Số 43, đường Đinh Tiên Hoàng, thị trấn Tĩnh Túc"
+    )
+    assert snap_facility("Bệnh viên Đạ khoa, tỉnh Vĩnh Phúc").value == "Bệnh viện Đa khoa tỉnh Vĩnh Phúc"
+    name = snap_person_name("IGUYỄN LAN VY")
+    assert name.value == "NGUYỄN LAN VY" and name.confidence < 0.9
+
+
+@pytest.fixture(scope="module")
+def older_birth(tmp_path_factory):
+    """A birth certificate of the older form (father's block before the mother's), clean scan."""
+    out = tmp_path_factory.mktemp("older")
+    truth = generate(out, n=8, seed=3, level="clean")[7]
+    assert (truth.doc_type, truth.form_version) == ("birth_certificate", "pre-2015")
+    page = read_page(next(open_input(out / truth.pages[0].file).pages()))
+    return truth, page
+
+
+def test_fathers_block_whose_name_row_ocr_lost_is_not_taken_for_the_mothers(older_birth):
+    truth, page = older_birth
+    row = _line_of(page, "tên", "cha:")
+    lost = _without(page, lambda w: w.line == row)
+    fields = extract_fields("birth_certificate", [lost], reread=False).fields
+    for name in (
+        "mother_name",
+        "mother_birth_year",
+        "mother_residence",
+        "father_birth_year",
+        "father_residence",
+    ):
+        assert _right(truth, fields, name), (name, fields.get(name))
+    assert "father_name" not in fields
