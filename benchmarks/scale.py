@@ -404,12 +404,17 @@ def main() -> None:
         type=int,
         default=None,
         help="run this benchmark, its workers and the local PostgreSQL, Redis and RabbitMQ at this nice "
-        "value (root; e.g. -10), so other jobs of a shared machine running at a higher nice value get "
-        "only the CPU left over; the servers' nice value is put back to 0 afterwards",
+        "value (root; e.g. -10; this session's autogroup too), so other jobs of a shared machine running "
+        "at a higher nice value get only the CPU left over; the servers' nice value is put back to 0 "
+        "afterwards",
     )
     args = ap.parse_args()
     if args.renice is not None:
         os.setpriority(os.PRIO_PROCESS, 0, args.renice)  # the workers inherit it
+        # With the kernel's autogroups, nice values only order processes of one session: raise
+        # this session's group too (the workers are in it).
+        with suppress(OSError):
+            Path("/proc/self/autogroup").write_text(str(args.renice))
         _renice_services(args.renice)
     configure_logging("warning")
     one_thread_per_page()  # "direct" reads on one thread, as a worker does

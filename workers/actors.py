@@ -275,17 +275,10 @@ def split_input(input_id: int) -> None:
     ctx.send_all(steps)
 
 
-def _ocr_keys(ctx, document) -> list[str]:
-    with ctx.tx() as s:
-        keys = state.ocr_keys_of(s, document.input_id, document.pages)
+def _ocr_keys(session, document) -> list[str]:
+    """The OCR JSON keys of a document's pages, in its page order."""
+    keys = state.ocr_keys_of(session, document.input_id, document.pages)
     return [keys[i] for i in document.pages]
-
-
-def _load_document_pages(ctx, document, *, with_ocr_image: bool = False):
-    return [
-        codec.load_ocr_page(ctx.storage, key, with_ocr_image=with_ocr_image)
-        for key in _ocr_keys(ctx, document)
-    ]
 
 
 @_guard(_fail_document)
@@ -295,7 +288,9 @@ def extract_document(document_id: int) -> None:
         doc = state.get_document(s, document_id)
         if doc is None or doc.state != DocumentState.pending:
             return
-    pages = _load_document_pages(ctx, doc, with_ocr_image=True)  # weak fields are read again
+        keys = _ocr_keys(s, doc)
+    # with the image OCR read: weak fields are read again from it
+    pages = [codec.load_ocr_page(ctx.storage, key, with_ocr_image=True) for key in keys]
     try:
         extraction = extract_fields(doc.doc_type, pages)
         version = form_version(doc.doc_type, pages)
@@ -306,7 +301,7 @@ def extract_document(document_id: int) -> None:
     with ctx.tx() as s:
         steps = state.document_extracted(s, document_id, form_version=version, fields=fields, issues=issues)
     log.info("document_extracted", document=document_id, fields=len(fields), issues=len(issues))
-    for key in _ocr_keys(ctx, doc):  # read for the last time (a retry makes them again)
+    for key in keys:  # read for the last time (a retry makes them again)
         ctx.storage.delete(ocr_image_key(key))
     ctx.send_all(steps)
 
@@ -319,7 +314,8 @@ def render_pdf(document_id: int) -> None:
         if doc is None or doc.state != DocumentState.extracted:
             return
         input_name = state.get_input(s, doc.input_id).name
-    pages = _load_document_pages(ctx, doc)
+        keys = _ocr_keys(s, doc)
+    pages = [codec.load_ocr_page(ctx.storage, key) for key in keys]
     key = document_pdf_key(doc.input_id, doc.number)
     try:
         with ctx.storage.writing(key) as tmp:
