@@ -101,7 +101,9 @@ def dropout_colour(image: Image.Image, dpi: float, grey: Image.Image | None = No
     grey = grey if grey is not None else image.convert("L")
     if image.mode != "RGB":
         return grey
-    r, g, b = cv2.split(np.asarray(image))  # planes: OpenCV's per-pixel ops beat numpy's axis=2
+    # Planes (OpenCV's per-pixel ops beat numpy's axis=2), taken by Pillow: a third of the time of
+    # the whole colour array on a 300-dpi page.
+    r, g, b = (np.asarray(plane) for plane in image.split())
     grey = np.asarray(grey).copy()
     top = cv2.max(cv2.max(r, g), b)
     coloured = cv2.subtract(top, cv2.min(cv2.min(r, g), b)) >= _CHROMA

@@ -11,8 +11,9 @@ Everything is measured on a reduced grey copy of the page (long side `_WORK_SIZE
   angles. Rows against columns give the axis: text running across or along the page.
 - Up against down: upright Vietnamese lines are top-heavy (ascenders, diacritics), which decides
   most pages in microseconds. A turn, or a page where that is unclear, is decided by recognition
-  confidence on the densest band of text read both ways up; a tie by Tesseract's orientation
-  detection on the deskewed page. Tesseract's OSD alone was slower (0.5 s a page) and less sure
+  confidence on the densest band of text read both ways up (the likelier way first; the other
+  is not read when the first reading is sure); a tie by Tesseract's orientation detection on the
+  deskewed page. Tesseract's OSD alone was slower (0.5 s a page) and less sure
   (88 of 108 hard pages right and confident); see docs/benchmarks.md.
 """
 
@@ -37,6 +38,9 @@ _MAX_SKEW = 15.0
 _LINES_SURE = 0.4
 #: Below this recognition-confidence margin the two readings are a tie, broken by OSD.
 _CONF_MARGIN = 0.05
+#: A band read at this mean confidence is the right way up; the other way is not read. Upside down,
+#: bands of generated pages read at 0.12-0.50; the right way up, 0.36-0.97 (seed 7, all levels).
+_CONF_SURE = 0.8
 #: Side of the black-hat square: strokes thinner than this (in reduced pixels) are ink.
 _STROKE = 9
 #: Below this share of ink pixels a page is blank: no orientation is looked for.
@@ -61,9 +65,11 @@ class Geometry:
 
     rotation: int
     skew_deg: float
-    orientation_confidence: float  # OSD's confidence, or the recognition-confidence margin
+    #: OSD's confidence, the recognition-confidence margin ("confirmed"), the sure reading's
+    #: confidence ("sure") or the line asymmetry ("lines")
+    orientation_confidence: float
     ink_ratio: float
-    method: str  # "blank", "osd" or "confirmed": how the rotation was decided
+    method: str  # "blank", "lines", "sure", "confirmed" or "osd": how the rotation was decided
 
 
 def turn_upright(image: Image.Image, rotation: int) -> Image.Image:
@@ -251,10 +257,21 @@ def measure(page: Page, grey: Image.Image | None = None, *, timeout: float = 60)
     if asymmetry >= _LINES_SURE:
         return Geometry(first, tilt, asymmetry, ink_ratio, "lines")
     # A turn or an unclear page: read the densest band of text both ways up, keep the more
-    # confident reading; a tie goes to Tesseract's orientation detection, then to the lines.
+    # confident reading; a tie goes to Tesseract's orientation detection, then to the lines. The
+    # likelier way up (by the lines) is read first, and the other way not at all when that reading
+    # is sure: text read upside down is never read that confidently.
     band = _text_band(straight)
-    conf_first = _confidence(band, timeout)
-    conf_second = _confidence(band.transpose(Image.Transpose.ROTATE_180), timeout)
+    turned = band.transpose(Image.Transpose.ROTATE_180)
+    if asymmetry < 0:
+        conf_second = _confidence(turned, timeout)
+        if conf_second >= _CONF_SURE:
+            return Geometry(second, tilt, conf_second, ink_ratio, "sure")
+        conf_first = _confidence(band, timeout)
+    else:
+        conf_first = _confidence(band, timeout)
+        if conf_first >= _CONF_SURE:
+            return Geometry(first, tilt, conf_first, ink_ratio, "sure")
+        conf_second = _confidence(turned, timeout)
     margin = abs(conf_second - conf_first)
     if margin >= _CONF_MARGIN:
         return Geometry(second if conf_second > conf_first else first, tilt, margin, ink_ratio, "confirmed")
