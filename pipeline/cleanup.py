@@ -101,7 +101,9 @@ def dropout_colour(image: Image.Image, dpi: float, grey: Image.Image | None = No
     grey = grey if grey is not None else image.convert("L")
     if image.mode != "RGB":
         return grey
-    r, g, b = cv2.split(np.asarray(image))  # planes: OpenCV's per-pixel ops beat numpy's axis=2
+    # Planes (OpenCV's per-pixel ops beat numpy's axis=2), taken by Pillow: a third of the time of
+    # the whole colour array on a 300-dpi page.
+    r, g, b = (np.asarray(plane) for plane in image.split())
     grey = np.asarray(grey).copy()
     top = cv2.max(cv2.max(r, g), b)
     coloured = cv2.subtract(top, cv2.min(cv2.min(r, g), b)) >= _CHROMA
@@ -163,6 +165,15 @@ def _windows(x0: np.ndarray, y0: np.ndarray, size: int, shape: tuple[int, ...]):
     return np.broadcast_to(ys, (len(x0), size, size)), np.broadcast_to(xs, (len(x0), size, size))
 
 
+def _components(ink: np.ndarray):
+    """`cv2.connectedComponentsWithStats` (8-connected) with 16-bit labels, less than half the
+    time of 32-bit ones on a page; 32-bit where a page has 65,535 specks or more."""
+    try:
+        return cv2.connectedComponentsWithStats(ink, connectivity=8, ltype=cv2.CV_16U)
+    except cv2.error:
+        return cv2.connectedComponentsWithStats(ink, connectivity=8)
+
+
 def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     """Grey image with the dotted leaders whitened.
 
@@ -172,7 +183,7 @@ def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     """
     a = np.asarray(image.convert("L")).copy()
     ink = a < 160
-    n, labels, stats, cent = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
+    n, labels, stats, cent = _components(ink.view(np.uint8))
     scale = dpi / 200
     lim = 7 * scale
     small = np.flatnonzero((stats[:, 2] <= lim) & (stats[:, 3] <= lim) & (stats[:, 4] >= 2))

@@ -246,9 +246,12 @@ def _recognize_tesserocr(
 def _read_tesserocr(api, image: Image.Image, timeout: float, dpi: float | None) -> Recognition:
     started = time.monotonic()
     try:
-        api.SetImage(image)
-        if dpi:
-            api.SetSourceResolution(int(round(dpi)))
+        # The pixels as they are: `SetImage` would write the image as a BMP for Leptonica to read
+        # back. The resolution is what that BMP carried (`dpi`, else the image's, else 96).
+        data = image.tobytes()  # kept alive until Recognize is done: Tesseract does not copy it
+        depth = len(image.getbands())
+        api.SetImageBytes(data, image.width, image.height, depth, depth * image.width)
+        api.SetSourceResolution(int(round(dpi or image.info.get("dpi", (96, 96))[1])))
         ok = api.Recognize(timeout=max(1, int(timeout * 1000)))
     except RuntimeError as exc:
         raise OcrError(_FAILED_MESSAGE, code="ocr_failed", detail=str(exc)[:300]) from None

@@ -217,3 +217,14 @@ def test_leader_on_the_label_baseline_keeps_the_label_commas():
     assert ((before < 160) & (after >= 160))[:, : x0 - 5].sum() == 0
     text = "\n".join(recognize(Image.fromarray(after), psm=7).lines)
     assert "Ngày, tháng, năm sinh:" in text, text
+
+
+def test_specks_past_the_16_bit_labels_fall_back_to_32_bit():
+    """`drop_leaders` labels its specks with 16-bit labels (faster); a page with 65,535 specks or
+    more (a dense speckle) is labelled with 32-bit ones, the same components."""
+    ink = np.zeros((1000, 1000), np.uint8)
+    ink[::3, ::3] = 1  # 111,556 isolated pixels
+    n, labels, stats, _ = cleanup._components(ink)
+    assert n == 111_557 and labels.dtype == np.int32 and (stats[1:, 4] == 1).all()
+    n, labels, _, _ = cleanup._components(ink[:300, :300])
+    assert n == 10_001 and labels.dtype == np.uint16

@@ -39,6 +39,27 @@ def test_both_engines_read_words_with_boxes(engine):
     assert 700 < khai.box[0] < 1000 and 40 < khai.box[1] < 110 and khai.confidence > 0.8
 
 
+def test_pixels_given_as_bytes_read_as_the_bmp_tesserocr_writes():
+    """tesserocr is given the image's bytes (with the resolution its BMP would carry) instead of
+    `SetImage`'s BMP round trip: the same words and confidences, grey or colour, with and without a
+    resolution."""
+    ocr.set_engine("tesserocr")
+    page = birth_certificate().crop((0, 250, 1654, 650))
+    for image, dpi in ((page.convert("L"), None), (page, 200)):
+        api = ocr._api("vie", 11)
+        api.SetImage(image)
+        if dpi:
+            api.SetSourceResolution(dpi)
+        api.Recognize()
+        text, conf = api.GetUTF8Text(), api.AllWordConfidences()
+        api.Clear()
+        rec = ocr.recognize(image, psm=11, dpi=dpi)
+        assert "\n".join(rec.lines).split() == text.split()
+        # AllWordConfidences truncates to whole percents
+        got = [w.confidence * 100 for w in rec.words]
+        assert all(0 <= a - b < 1.001 for a, b in zip(got, [c for c in conf if c >= 0], strict=False))
+
+
 def test_version_check():
     info = ocr.check_tesseract()
     assert info.version >= ocr.MIN_VERSION and info.tessdata

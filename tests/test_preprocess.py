@@ -52,6 +52,25 @@ def test_drawn_page_every_turn_and_a_tilt(turn, rotation):
     assert abs(found.skew_deg - 4.0) <= 0.15
 
 
+def test_a_sure_reading_of_the_likelier_way_up_is_the_only_one(monkeypatch):
+    """A turned page is decided by reading its densest band; the likelier way up (by the lines)
+    is read first, and when that reading is sure the other way is not read at all."""
+    from sohoa.pipeline import preprocess
+
+    readings = []
+    real = preprocess._confidence
+
+    def spy(image, timeout):
+        readings.append(real(image, timeout))
+        return readings[-1]
+
+    monkeypatch.setattr(preprocess, "_confidence", spy)
+    image = birth_certificate().rotate(2.0, expand=True, fillcolor="white").rotate(180, expand=True)
+    found = measure(Page(1, image, 200))
+    assert found.rotation == 180 and found.method == "sure"
+    assert len(readings) == 1 and found.orientation_confidence == readings[0] >= preprocess._CONF_SURE
+
+
 def test_blank_page():
     prepared = prepare(Page(1, blank(), 200))
     assert prepared.rotation == 0 and prepared.skew_deg == 0.0 and prepared.ink_ratio < 0.001
