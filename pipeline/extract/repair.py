@@ -154,6 +154,20 @@ def _century_fix(rv: RawValue, out: Caps, name: str) -> None:
         _note(out, name, BROKEN)
 
 
+def _book_number(chosen: dict[str, RawValue], out: Caps) -> None:
+    """A register's book number is `01/2021` or `01`: five or six figures ending in a plausible
+    year are that number with its slash lost (`022021`)."""
+    rv = chosen.get("book_number")
+    if rv is None or not rv.value:
+        return
+    m = re.fullmatch(r"(\d{1,2})(\d{4})", rv.value.strip())
+    if m is None or not _plausible(int(m.group(2))):
+        return
+    rv.value = f"{m.group(1)}/{m.group(2)}"
+    rv.notes["repair"] = "book_slash"
+    _note(out, "book_number", REPAIRED)
+
+
 def _plausibility(doc_type: str, chosen: dict[str, RawValue], out: Caps) -> None:
     for name, rv in chosen.items():
         if rv.kind in ("date", "year") and rv.value:
@@ -480,5 +494,6 @@ def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     _birth_years(doc_type, chosen, out)
     _date_words(chosen, out)
     _area_words(chosen, out)
+    _book_number(chosen, out)
     _plausibility(doc_type, chosen, out)
     return out

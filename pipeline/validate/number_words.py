@@ -647,9 +647,16 @@ def snap_date_words(text: str, expected: date | None = None) -> ParseResult[str]
     # A full stop is never part of a date in words: it is the dotted line read between the words
     # (`MƯỜI.LĂM. THÁNG BẢY. NĂM.HẠI.NGÀN`).
     raw = re.sub(r"\.+", " ", nfc(text)).split()
+    if len(raw) >= 2 and fold((raw[0] + raw[1]).lower()) == "ngay":
+        raw[:2] = [raw[0] + raw[1]]  # `N gày`: the opening word cut in two
     out: list[str] = []
     keys: list[str | None] = []
     for piece in raw:
+        if not any(c.isalnum() for c in piece):
+            # A speck between two words (`tháng } bốn`); a comma goes to the word before it.
+            if "," in piece and out and not out[-1].endswith(","):
+                out[-1] += ","
+            continue
         m = re.match(r"^([^\w]*)([\w]+)([^\w]*)$", piece)
         if m is None:
             out.append(piece)
