@@ -156,16 +156,20 @@ def _century_fix(rv: RawValue, out: Caps, name: str) -> None:
 
 def _book_number(chosen: dict[str, RawValue], out: Caps) -> None:
     """A register's book number is `01/2021` or `01`: five or six figures ending in a plausible
-    year are that number with its slash lost (`022021`)."""
+    year are that number with its slash lost (`022021`). A registration number is figures: a
+    leading `L`, `I` or `|` is a `1` (`L37`)."""
     rv = chosen.get("book_number")
-    if rv is None or not rv.value:
-        return
-    m = re.fullmatch(r"(\d{1,2})(\d{4})", rv.value.strip())
-    if m is None or not _plausible(int(m.group(2))):
-        return
-    rv.value = f"{m.group(1)}/{m.group(2)}"
-    rv.notes["repair"] = "book_slash"
-    _note(out, "book_number", REPAIRED)
+    m = re.fullmatch(r"(\d{1,2})(\d{4})", rv.value.strip()) if rv is not None and rv.value else None
+    if m is not None and _plausible(int(m.group(2))):
+        rv.value = f"{m.group(1)}/{m.group(2)}"
+        rv.notes["repair"] = "book_slash"
+        _note(out, "book_number", REPAIRED)
+    rv = chosen.get("registration_number")
+    m = re.fullmatch(r"[LlI|](\d{1,3})", rv.value.strip()) if rv is not None and rv.value else None
+    if m is not None:
+        rv.value = "1" + m.group(1)
+        rv.notes["repair"] = "register_digit"
+        _note(out, "registration_number", REPAIRED)
 
 
 def _plausibility(doc_type: str, chosen: dict[str, RawValue], out: Caps) -> None:
