@@ -493,6 +493,19 @@ def _type_at(words: list[tuple[str, int, int]], i: int, level: int) -> tuple[str
         got = [fold(w[0]) for w in words[i : i + len(parts)]]
         if got == parts:
             return kind, len(parts)
+    for kind in _TYPES_BY_LEVEL[level]:
+        # A two-word type with its second word one letter off (`Thành phế`): the first word and the
+        # word count say which type it is.
+        parts = fold(kind).split()
+        got = [fold(w[0]) for w in words[i : i + len(parts)]]
+        if (
+            len(parts) == 2
+            and len(got) == 2
+            and got[0] == parts[0]
+            and len(got[1]) == len(parts[1]) >= 3
+            and sum(a != b for a, b in zip(got[1], parts[1], strict=True)) == 1
+        ):
+            return kind, len(parts)
     return None
 
 
