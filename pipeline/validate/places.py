@@ -560,6 +560,16 @@ def snap_place(text: str) -> ParseResult[str]:
         if named is not None:
             found = (i, typ, named)
             break
+    untyped = False
+    if found is None and len(words) > 2:
+        # The province's type word lost (`Huyện Văn Bàn, Lào Cai`): its name alone ending the text,
+        # taken only when a district of it comes before (checked below).
+        for n in (1, 2, 3):
+            named = _best_name([w[0] for w in words[-n:]], provinces_)
+            if named is not None and named[1] == n and named[2] >= 90:
+                found = (len(words) - n, (_split_unit(named[0]).kind, 0), named)
+                untyped = True
+                break
     if found is None:
         return _snap_province_name(text, words, provinces_)
     pi, (pkind, plen), (province, pn, _) = found
@@ -590,6 +600,8 @@ def snap_place(text: str) -> ParseResult[str]:
         if level == 2:
             district = full
         end = i
+    if untyped and district is None:
+        return _snap_province_name(text, words, provinces_)
     start = units[0][0]
     head = text[: words[start][1]].strip() if start < len(words) and start > 0 else ""
     head = re.sub(r"(?<=\w)\.\s+(?=\S)", ", ", head).rstrip(" ,.;:")
