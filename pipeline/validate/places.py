@@ -630,6 +630,11 @@ def _ends_with_office(head: str) -> bool:
 
 def _snap_prefix(head: str) -> str:
     """The first words of the head in their printed spelling when OCR slipped in their marks."""
+    # `Xóm.6`: a stop read between a settlement word and its number; `Số Số 134`: the word read twice.
+    head = re.sub(r"^(\w+)\.(?=\d)", r"\1 ", head)
+    twice = re.match(r"^(\w+) \1\b", head)
+    if twice and any(fold(twice.group(1)) == fold(w) for w in (*SETTLEMENT_WORDS, *_PREFIX_WORDS)):
+        head = head[len(twice.group(1)) + 1 :]
     low = fold(head)
     for word in _PREFIX_WORDS:
         f = fold(word)
