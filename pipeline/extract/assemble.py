@@ -12,7 +12,8 @@ from sohoa.schemas import DocumentIssue, FieldValue, field_kind, validate_field_
 from ..forms import fold
 from ..validate import check_document
 from ..validate.land import purpose_to_codes
-from ..validate.normalize import normalized_value
+from ..validate.normalize import PLACE_FIELDS, normalized_value
+from ..validate.places import snap_place
 from .confidence import score_fields
 from .layout import Hit, Layout, PageLayout, Word, column_of, is_enumerator
 from .reread import _BLANK_KINDS, _CLOSED_FIELDS, MAX_BLANK_READS, read_blank, recover
@@ -416,11 +417,35 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
                 rv.value = validate_field_value(doc_type, rv.field, rv.value)
             except ValueError:
                 rv.value = None
+    for name, rv in chosen.items():
+        if name in PLACE_FIELDS and rv.value and _a_name_not_a_place(rv.value):
+            rv.value = None
     chosen = {k: v for k, v in chosen.items() if v.value}
     _derived(doc_type, chosen)
     fields, evidence, check_issues = score_fields(doc_type, chosen, layout, reread=reread)
     issues += check_issues
     return fields, issues, evidence
+
+
+#: Words a place text holds (its units, the settlement words before them).
+_PLACE_WORDS = re.compile(
+    r"\b(xa|phuong|thi tran|huyen|quan|thi xa|tinh|thanh pho|thon|xom|ap|ban|to|khom|khu|so|duong|"
+    r"buon|lang|doi|soc|ubnd|uy ban)\b"
+)
+
+
+def _a_name_not_a_place(value: str) -> bool:
+    """A place field's value in capitals with no figure and no unit or settlement word: a person's
+    name from the row below whose label OCR lost (`Quê quán:` empty, `NGUYỄN NGỌC XUÂN TÂM` under
+    it), not a place: left out rather than reported."""
+    letters = [c for c in value if c.isalpha()]
+    return (
+        len(letters) >= 4
+        and all(c.isupper() for c in letters)
+        and not any(c.isdigit() for c in value)
+        and not _PLACE_WORDS.search(fold(value))
+        and snap_place(value).value is None  # `AN GIANG`: a province's name alone
+    )
 
 
 def _read_empty_labels(doc_type: str, layout: Layout, chosen: dict[str, RawValue]) -> None:

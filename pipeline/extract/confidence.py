@@ -81,9 +81,11 @@ def _capitals(rv: RawValue) -> bool:
 
 
 def _threes(rv: RawValue) -> bool:
-    """A date or identity number with a `3` in it: Tesseract reads a 9 as 3 surely (`2016-12-23`
+    """A date, identity or registration number with a `3` in it: Tesseract reads a 9 as 3 surely (`2016-12-23`
     for `…-29`, at 0.96), so such values are always read a second time."""
-    return rv.kind in ("date", "identity_number") and "3" in (rv.value or "")
+    return (rv.kind in ("date", "identity_number") or rv.field == "registration_number") and "3" in (
+        rv.value or ""
+    )
 
 
 def _agreements(values: dict[str, str]) -> dict[str, float]:

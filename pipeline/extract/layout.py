@@ -133,14 +133,23 @@ _SPLIT = re.compile(r"\s+|(?<=[^\s\d][:;])(?=\S)")
 _LABEL_END = (":", ";")
 
 
+#: Labels' last words that OCR runs into the value's first word (`ghi bằng chữngày hai mươi`):
+#: no Vietnamese syllable starts with them and goes on for two letters or more.
+_GLUED_LABEL_ENDS = ("chữ",)
+
+
 def _case_parts(text: str) -> list[str]:
     cuts = [
         i
         for i in range(1, len(text))
         if (text[i - 1].islower() and (text[i].isdigit() or text[i].isupper()))
-        # `mẹt.Ê`: a label's last letters, a speck and the value's first capital
-        or (i >= 2 and text[i - 1] == "." and text[i - 2].islower() and text[i].isupper())
+        # `mẹt.Ê`, `chữ\GÀY`: a label's last letters, a speck and the value's first capital
+        or (i >= 2 and text[i - 1] in ".\\|" and text[i - 2].islower() and text[i].isupper())
     ]
+    for end in _GLUED_LABEL_ENDS:
+        if text.startswith(end) and len(text) >= len(end) + 2 and text[len(end) :][:2].isalpha():
+            cuts.append(len(end))
+    cuts = sorted(set(cuts))
     return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 

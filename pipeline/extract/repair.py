@@ -154,6 +154,24 @@ def _century_fix(rv: RawValue, out: Caps, name: str) -> None:
         _note(out, name, BROKEN)
 
 
+def _book_number(chosen: dict[str, RawValue], out: Caps) -> None:
+    """A register's book number is `01/2021` or `01`: five or six figures ending in a plausible
+    year are that number with its slash lost (`022021`). A registration number is figures: a
+    leading `L`, `I` or `|` is a `1` (`L37`)."""
+    rv = chosen.get("book_number")
+    m = re.fullmatch(r"(\d{1,2})(\d{4})", rv.value.strip()) if rv is not None and rv.value else None
+    if m is not None and _plausible(int(m.group(2))):
+        rv.value = f"{m.group(1)}/{m.group(2)}"
+        rv.notes["repair"] = "book_slash"
+        _note(out, "book_number", REPAIRED)
+    rv = chosen.get("registration_number")
+    m = re.fullmatch(r"[LlI|](\d{1,3})", rv.value.strip()) if rv is not None and rv.value else None
+    if m is not None:
+        rv.value = "1" + m.group(1)
+        rv.notes["repair"] = "register_digit"
+        _note(out, "registration_number", REPAIRED)
+
+
 def _plausibility(doc_type: str, chosen: dict[str, RawValue], out: Caps) -> None:
     for name, rv in chosen.items():
         if rv.kind in ("date", "year") and rv.value:
@@ -480,5 +498,6 @@ def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     _birth_years(doc_type, chosen, out)
     _date_words(chosen, out)
     _area_words(chosen, out)
+    _book_number(chosen, out)
     _plausibility(doc_type, chosen, out)
     return out

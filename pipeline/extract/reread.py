@@ -325,6 +325,11 @@ def read_blank(
         snap = snap_ethnicity if rv.field.endswith("ethnicity") else snap_nationality
         got = snap(text)
         if got.value is None or got.confidence < 0.85:
+            # A name of the list with a part read unsure (`iệt` 0.25 before `Nam` 0.97): the whole
+            # reading, still only when it names one entry of the list.
+            whole = " ".join(clean_word(w.text) for w in rec.words if clean_word(w.text))
+            got = snap(whole) if whole != text else got
+        if got.value is None or got.confidence < 0.85:
             return False
         value = got.value
     else:

@@ -21,7 +21,7 @@ _PASSPORT = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}\d{7,8})(?![A-Z0-9])")
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9./\-]*$")
 #: Letters OCR reads for digits inside a number.
 _DIGIT_LOOKALIKES = str.maketrans(
-    {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+    {"O": "0", "o": "0", "D": "0", "l": "1", "L": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
 )
 #: Text that means "nothing here" on a form.
 _EMPTY = re.compile(r"^[\s\-/.,;:_()]*$")

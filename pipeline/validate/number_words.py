@@ -633,7 +633,9 @@ def _cased(word: str, reading: str) -> str:
 
 def snap_date_words(text: str, expected: date | None = None) -> ParseResult[str]:
     """A date in words as read, each word in its marked spelling (`nặm` → `năm`, `hại` → `hai`,
-    `trắm` → `trăm`), specks after the last word dropped (`… hai hai x`). With `expected` (the date
+    `trắm` → `trăm`), specks after the last word dropped (`… hai hai x`), full stops (the dotted
+    line between the words) and marks other than commas around a word dropped (`MƯỜI.LĂM.`,
+    `MƯỜI!`), an opening word one letter off `ngày` read as it (`GÀY`). With `expected` (the date
     in figures), a word recognised only at one letter's distance, or an unknown word that one number
     word would replace, is kept only when the whole then reads as that date.
 
@@ -642,16 +644,32 @@ def snap_date_words(text: str, expected: date | None = None) -> ParseResult[str]
     """
     if not isinstance(text, str) or not text.strip():
         return ParseResult.failed(_not_a_date())
-    raw = nfc(text).split()
+    # A full stop is never part of a date in words: it is the dotted line read between the words
+    # (`MƯỜI.LĂM. THÁNG BẢY. NĂM.HẠI.NGÀN`).
+    raw = re.sub(r"\.+", " ", nfc(text)).split()
+    if len(raw) >= 2 and fold((raw[0] + raw[1]).lower()) == "ngay":
+        raw[:2] = [raw[0] + raw[1]]  # `N gày`: the opening word cut in two
     out: list[str] = []
     keys: list[str | None] = []
     for piece in raw:
+        if not any(c.isalnum() for c in piece):
+            # A speck between two words (`tháng } bốn`); a comma goes to the word before it.
+            if "," in piece and out and not out[-1].endswith(","):
+                out[-1] += ","
+            continue
         m = re.match(r"^([^\w]*)([\w]+)([^\w]*)$", piece)
         if m is None:
             out.append(piece)
             keys.append(None)
             continue
         lead, word, trail = m.groups()
+        # Of the marks around a number word only the comma is written (`MƯỜI!` is a speck).
+        lead, trail = "", ("," if "," in trail else "")
+        if not out and fold(word.lower()) != "ngay" and Levenshtein.distance(fold(word.lower()), "ngay") == 1:
+            # The printed `Ngày` opening the value with a letter lost or misread (`GÀY`, `\GÀY`).
+            out.append(_cased("ngày", word) + trail)
+            keys.append(None)
+            continue
         low = word.lower()
         key = fold(low)
         if key not in _VOCAB:

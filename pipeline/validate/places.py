@@ -493,6 +493,19 @@ def _type_at(words: list[tuple[str, int, int]], i: int, level: int) -> tuple[str
         got = [fold(w[0]) for w in words[i : i + len(parts)]]
         if got == parts:
             return kind, len(parts)
+    for kind in _TYPES_BY_LEVEL[level]:
+        # A two-word type with its second word one letter off (`Thành phế`): the first word and the
+        # word count say which type it is.
+        parts = fold(kind).split()
+        got = [fold(w[0]) for w in words[i : i + len(parts)]]
+        if (
+            len(parts) == 2
+            and len(got) == 2
+            and got[0] == parts[0]
+            and len(got[1]) == len(parts[1]) >= 3
+            and sum(a != b for a, b in zip(got[1], parts[1], strict=True)) == 1
+        ):
+            return kind, len(parts)
     return None
 
 
@@ -547,6 +560,16 @@ def snap_place(text: str) -> ParseResult[str]:
         if named is not None:
             found = (i, typ, named)
             break
+    untyped = False
+    if found is None and len(words) > 2:
+        # The province's type word lost (`Huyện Văn Bàn, Lào Cai`): its name alone ending the text,
+        # taken only when a district of it comes before (checked below).
+        for n in (1, 2, 3):
+            named = _best_name([w[0] for w in words[-n:]], provinces_)
+            if named is not None and named[1] == n and named[2] >= 90:
+                found = (len(words) - n, (_split_unit(named[0]).kind, 0), named)
+                untyped = True
+                break
     if found is None:
         return _snap_province_name(text, words, provinces_)
     pi, (pkind, plen), (province, pn, _) = found
@@ -577,6 +600,8 @@ def snap_place(text: str) -> ParseResult[str]:
         if level == 2:
             district = full
         end = i
+    if untyped and district is None:
+        return _snap_province_name(text, words, provinces_)
     start = units[0][0]
     head = text[: words[start][1]].strip() if start < len(words) and start > 0 else ""
     head = re.sub(r"(?<=\w)\.\s+(?=\S)", ", ", head).rstrip(" ,.;:")
@@ -605,6 +630,11 @@ def _ends_with_office(head: str) -> bool:
 
 def _snap_prefix(head: str) -> str:
     """The first words of the head in their printed spelling when OCR slipped in their marks."""
+    # `Xóm.6`: a stop read between a settlement word and its number; `Số Số 134`: the word read twice.
+    head = re.sub(r"^(\w+)\.(?=\d)", r"\1 ", head)
+    twice = re.match(r"^(\w+) \1\b", head)
+    if twice and any(fold(twice.group(1)) == fold(w) for w in (*SETTLEMENT_WORDS, *_PREFIX_WORDS)):
+        head = head[len(twice.group(1)) + 1 :]
     low = fold(head)
     for word in _PREFIX_WORDS:
         f = fold(word)
