@@ -32,14 +32,19 @@ from sohoa.samples.scoring import same_field
 from .extract_pages import make_page
 
 
+def _generated_page(tmp_path_factory, n: int, index: int, form_version: str):
+    """Document `index` of `generate(n, seed=3, level="clean")`, a birth certificate of that form
+    version, and its first page read by the pipeline."""
+    out = tmp_path_factory.mktemp("generated")
+    truth = generate(out, n=n, seed=3, level="clean")[index]
+    assert (truth.doc_type, truth.form_version) == ("birth_certificate", form_version)
+    return truth, read_page(next(open_input(out / truth.pages[0].file).pages()))
+
+
 @pytest.fixture(scope="module")
 def birth(tmp_path_factory):
     """The first document of the generated set: a birth certificate (form of 2020), clean scan."""
-    out = tmp_path_factory.mktemp("recovery")
-    truth = generate(out, n=1, seed=3, level="clean")[0]
-    assert (truth.doc_type, truth.form_version) == ("birth_certificate", "tt04-2020")
-    page = read_page(next(open_input(out / truth.pages[0].file).pages()))
-    return truth, page
+    return _generated_page(tmp_path_factory, 1, 0, "tt04-2020")
 
 
 def _line_of(page, *texts: str) -> int:
@@ -163,11 +168,7 @@ def test_repairs_from_public_wordings():
 @pytest.fixture(scope="module")
 def older_birth(tmp_path_factory):
     """A birth certificate of the older form (father's block before the mother's), clean scan."""
-    out = tmp_path_factory.mktemp("older")
-    truth = generate(out, n=8, seed=3, level="clean")[7]
-    assert (truth.doc_type, truth.form_version) == ("birth_certificate", "pre-2015")
-    page = read_page(next(open_input(out / truth.pages[0].file).pages()))
-    return truth, page
+    return _generated_page(tmp_path_factory, 8, 7, "pre-2015")
 
 
 def test_fathers_block_whose_name_row_ocr_lost_is_not_taken_for_the_mothers(older_birth):
