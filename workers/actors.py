@@ -489,7 +489,7 @@ def retries_exhausted(message: dict, info: dict) -> None:
 #: Dramatiq's priority of a page (`ocr`) against the other steps in a worker's own queue of taken
 #: messages (higher runs later; the broker's order is unchanged): a thread that does both finishes
 #: the documents of pages already read before it reads the next page, so a document is done soon
-#: after its last page and its pages' OCR images are still kept for its extraction.
+#: after its last page (and its pages' stored OCR images are deleted as soon).
 PAGE_PRIORITY = 10
 
 #: (function, queue, time limit in seconds or None for the OCR default)

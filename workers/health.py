@@ -64,7 +64,8 @@ class Metrics(dramatiq.Middleware):
             key = (message.queue_name, message.actor_name)
             self.total[(*key, outcome)] += 1
             self.seconds[key] += now - started
-            self.cpu_seconds[key] += time.thread_time() - cpu_started  # same thread: Dramatiq's
+            # Dramatiq calls before_ and after_process_message on the thread that handles the message
+            self.cpu_seconds[key] += time.thread_time() - cpu_started
 
     @property
     def processed(self) -> int:
