@@ -24,7 +24,7 @@ from sohoa.schemas import (
     WordsPage,
 )
 
-from .classify import PageClass, classify_page, form_version
+from .classify import PageClass, classify_page
 from .errors import InputError, MissingDependencyError, OcrError, SohoaError
 from .extract import extract_fields
 from .ingest import InputSource, open_input
@@ -263,7 +263,7 @@ class _Documents:
             id=doc_id,
             doc_type=group.doc_type,
             doc_type_confidence=round(group.confidence, 3),
-            form_version=form_version(group.doc_type, pages),
+            form_version=extraction.form_version,  # found on the extraction's own layout
             pages=group.pages,
             pdf=pdf_name,
             fields=extraction.fields,

@@ -85,6 +85,7 @@ def test_field_accuracy_above_the_floor_and_nothing_invented(ocr_set):
     report = []
     for doc in truth:
         ex = extract_fields(doc.doc_type, pages[doc.id])
+        assert ex.form_version == doc.form_version, doc.id  # what result.json reports
         # A field the page does not carry (left blank by the clerk, or not on this version) is
         # never reported: no empty strings, no guesses.
         assert set(ex.fields) <= set(doc.fields), (doc.id, set(ex.fields) - set(doc.fields))

@@ -27,7 +27,7 @@ from collections.abc import Callable
 import dramatiq
 import structlog
 from dramatiq.middleware.time_limit import TimeLimitExceeded
-from sohoa.pipeline.classify import classify_page, form_version
+from sohoa.pipeline.classify import classify_page
 from sohoa.pipeline.errors import InputError, MissingDependencyError, OcrError, SohoaError
 from sohoa.pipeline.extract import extract_fields
 from sohoa.pipeline.ingest import open_input
@@ -293,13 +293,14 @@ def extract_document(document_id: int) -> None:
     pages = [codec.load_ocr_page(ctx.storage, key, with_ocr_image=True) for key in keys]
     try:
         extraction = extract_fields(doc.doc_type, pages)
-        version = form_version(doc.doc_type, pages)
     finally:
         codec.close_ocr_pages(pages)
     fields = {k: v.model_dump(mode="json", exclude_none=True) for k, v in extraction.fields.items()}
     issues = [i.model_dump(mode="json", exclude_none=True) for i in extraction.issues]
     with ctx.tx() as s:
-        steps = state.document_extracted(s, document_id, form_version=version, fields=fields, issues=issues)
+        steps = state.document_extracted(
+            s, document_id, form_version=extraction.form_version, fields=fields, issues=issues
+        )
     log.info("document_extracted", document=document_id, fields=len(fields), issues=len(issues))
     for key in keys:  # read for the last time (a retry makes them again)
         ctx.storage.delete(ocr_image_key(key))
