@@ -27,7 +27,7 @@ jobs on a shared machine do not blur (`--renice` keeps them off the wall-clock f
 
     .venv/bin/python benchmarks/scale.py [--stage light|real] [--pages 100,1000,5000]
         [--configs redis/postgresql,rabbitmq/postgresql,embedded/sqlite] [--workers 1,2]
-        [--per-input 10] [--level medium] [--layout single|split] [--repeat 3] [--renice -10]
+        [--per-input 10] [--level medium] [--files pages|tiff] [--layout single|split] [--repeat 3] [--renice -10]
         [--json scale.json]
 
 Needs Redis on 127.0.0.1:6379, RabbitMQ on 127.0.0.1:5672 (`rabbitmqctl` to add a vhost; run as
@@ -159,14 +159,34 @@ def light_inputs(root: Path, pages: int, per_input: int) -> list[Path]:
     return folders
 
 
-def real_inputs(root: Path, pages: int, level: str) -> list[Path]:
-    """Generated documents (one folder each) until `pages` pages; the last document is cut short."""
+def real_inputs(root: Path, pages: int, level: str, files: str = "pages") -> list[Path]:
+    """Generated documents until `pages` pages; the last document is cut short. `files`: "pages",
+    a folder of page files per document (PNG, or JPEG at levels with JPEG artefacts); "tiff", one
+    multi-page TIFF per document (compressed as the level's scanner writes it)."""
     from sohoa.samples import generate
 
     docs = generate(root / "gen", n=max(1, pages), seed=7, level=level)
     folders, total = [], 0
     for doc in docs:
         take = doc.pages[: pages - total]
+        if files == "tiff":
+            src = root / "gen" / "tiff" / f"{doc.id}.tif"
+            path = root / src.name
+            if len(take) == len(doc.pages):
+                shutil.copy(src, path)
+            else:  # the first frames only, compressed alike
+                with Image.open(src) as tif:
+                    frames = []
+                    for k in range(len(take)):
+                        tif.seek(k)
+                        frames.append(tif.copy())
+                    options = {"compression": tif.info.get("compression"), "dpi": tif.info.get("dpi")}
+                frames[0].save(path, save_all=True, append_images=frames[1:], **options)
+            folders.append(path)
+            total += len(take)
+            if total >= pages:
+                break
+            continue
         folder = root / doc.id
         folder.mkdir()
         for k, page in enumerate(take, start=1):
@@ -180,9 +200,13 @@ def real_inputs(root: Path, pages: int, level: str) -> list[Path]:
     return folders
 
 
-def make_inputs(root: Path, stage: str, pages: int, per_input: int, level: str) -> list[Path]:
+def make_inputs(
+    root: Path, stage: str, pages: int, per_input: int, level: str, files: str = "pages"
+) -> list[Path]:
     root.mkdir(parents=True)
-    return light_inputs(root, pages, per_input) if stage == "light" else real_inputs(root, pages, level)
+    return (
+        light_inputs(root, pages, per_input) if stage == "light" else real_inputs(root, pages, level, files)
+    )
 
 
 # --- services -----------------------------------------------------------------------------------
@@ -390,6 +414,13 @@ def main() -> None:
     ap.add_argument("--per-input", type=int, default=10, help="light stage: pages per input folder")
     ap.add_argument("--level", default="medium", help="real stage: sample level")
     ap.add_argument(
+        "--files",
+        choices=("pages", "tiff"),
+        default="pages",
+        help="real stage: each document as a folder of page files (PNG, or JPEG at levels with JPEG "
+        "artefacts) or as one multi-page TIFF",
+    )
+    ap.add_argument(
         "--repeat", type=int, default=1, help="runs per row; the row shows the run with the median time"
     )
     ap.add_argument(
@@ -425,9 +456,11 @@ def main() -> None:
     rows: list[Row] = []
     work = Path(tempfile.mkdtemp(prefix="sohoa-scale-"))
     try:
-        warmup = make_inputs(work / "warmup", args.stage, 2, 2, args.level)
+        warmup = make_inputs(work / "warmup", args.stage, 2, 2, args.level, args.files)
         for pages in sizes:
-            inputs = make_inputs(work / f"in-{pages}", args.stage, pages, args.per_input, args.level)
+            inputs = make_inputs(
+                work / f"in-{pages}", args.stage, pages, args.per_input, args.level, args.files
+            )
             seconds, busy, cpu = _median(
                 [run_direct(warmup, inputs, work / f"direct-{pages}-{k}") for k in range(args.repeat)]
             )

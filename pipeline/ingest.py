@@ -56,10 +56,12 @@ class InputSource:
         return sum(_frame_count(p) for p in self._image_files())
 
     def pages(self, *, decode: bool = True) -> Iterator[Page | PageFailure]:
-        """Every page in order. `decode=False` is for a reader that only stores the pages (the
-        workers' ingest): a scanner's JPEG kept as it is (`Page.source_jpeg`) is checked by a
-        reduced decode (a truncated file still fails here) and its `image` is opened, not decoded,
-        so the page is decoded once, where it is read."""
+        """Every page in order. `decode=False` is for a reader that only records the pages (the
+        workers' ingest), so each page is decoded once, where it is read: a scanner's JPEG kept
+        as it is (`Page.source_jpeg`) is checked by a reduced decode (a truncated file still fails
+        here) and its `image` is opened, not decoded; any other frame of an image file is not
+        decoded at all (its `image` gives only its size; `read_frame` with its `Page.origin`
+        reads it). A PDF's pages are decoded, but for a scanner's JPEG inside."""
         if self.kind == "pdf":
             yield from _pdf_pages(self.path, decode)
             return
@@ -73,11 +75,11 @@ class InputSource:
                 continue
             for frame in frames:
                 index += 1
-                yield (
-                    PageFailure(index, frame.error)
-                    if isinstance(frame, PageFailure)
-                    else _page(index, *frame)
-                )
+                if isinstance(frame, PageFailure):
+                    yield PageFailure(index, frame.error)
+                else:
+                    image, dpi, jpeg, number = frame
+                    yield _page(index, image, dpi, jpeg, origin=(file, number))
 
     def _image_files(self) -> list[Path]:
         if self.kind == "image":
@@ -132,28 +134,76 @@ def _frame_count(path: Path) -> int:
 
 def _image_frames(
     path: Path, decode: bool = True
-) -> Iterator[tuple[Image.Image, float | None, bytes | None] | PageFailure]:
-    """Every frame of an image file with its resolution (None when the file does not say) and, for
-    a JPEG file that decodes to the page as it is, the file's bytes (see `Page.source_jpeg`)."""
+) -> Iterator[tuple[Image.Image, float | None, bytes | None, int] | PageFailure]:
+    """Every frame of an image file with its resolution (None when the file does not say), for a
+    JPEG file that decodes to the page as it is the file's bytes (see `Page.source_jpeg`), and the
+    frame's number. `decode=False`: frames are opened, not decoded (a JPEG is checked, see
+    `checked_jpeg`); `read_frame` decodes one later, to the same pixels."""
     try:
         im = Image.open(path)
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         raise _corrupt_image(path, exc) from None
     with im:
-        if not decode and getattr(im, "n_frames", 1) == 1 and (jpeg := _jpeg_as_is(path, im)) is not None:
+        frames = getattr(im, "n_frames", 1)
+        if not decode and frames == 1 and (jpeg := _jpeg_as_is(path, im)) is not None:
             try:
-                yield checked_jpeg(jpeg), _dpi_of(im), jpeg
+                yield checked_jpeg(jpeg), _dpi_of(im), jpeg, 0
             except (OSError, ValueError, SyntaxError) as exc:
                 yield PageFailure(0, _corrupt_image(path, exc).info())
             return
-        for frame in range(getattr(im, "n_frames", 1)):
+        for frame in range(frames):
             try:
                 im.seek(frame)
-                im.load()
-                image = to_8bit(ImageOps.exif_transpose(im) if frame == 0 else im.copy())
-                yield image, _dpi_of(im), _jpeg_as_is(path, im)
+                if decode:
+                    yield (*_decoded_frame(path, im, frame), frame)
+                else:
+                    # The size the page will have (an EXIF turn swaps it) and the resolution; the
+                    # pixels are decoded where the page is read (a damaged frame fails there).
+                    turned = frame == 0 and im.getexif().get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8)
+                    size = (im.height, im.width) if turned else im.size
+                    yield _Unread(size, path, frame), _dpi_of(im), None, frame
             except (OSError, ValueError, SyntaxError) as exc:
                 yield PageFailure(0, _corrupt_image(path, exc).info())
+
+
+def _decoded_frame(path: Path, im: Image.Image, frame: int) -> tuple[Image.Image, float | None, bytes | None]:
+    im.load()
+    image = to_8bit(ImageOps.exif_transpose(im) if frame == 0 else im.copy())
+    return image, _dpi_of(im), _jpeg_as_is(path, im)
+
+
+@dataclass(frozen=True)
+class _Unread:
+    """Stands for a frame's image in a `Page` of `pages(decode=False)`: its size only."""
+
+    size: tuple[int, int]
+    path: Path
+    frame: int
+
+    @property
+    def width(self) -> int:
+        return self.size[0]
+
+    @property
+    def height(self) -> int:
+        return self.size[1]
+
+
+def read_frame(path: Path, frame: int, index: int, dpi: float, dpi_known: bool = True) -> Page:
+    """Frame `frame` of an image file as the page `pages()` gives (same pixels, same
+    `source_jpeg`), at the resolution recorded for it. A scanner's JPEG shown as stored is opened,
+    not decoded: a page that only goes into a PDF embeds the file unchanged. Raises InputError for
+    a file or frame that cannot be read."""
+    try:
+        with Image.open(path) as im:
+            if frame == 0 and getattr(im, "n_frames", 1) == 1 and (jpeg := _jpeg_as_is(path, im)) is not None:
+                image: Image.Image = Image.open(io.BytesIO(jpeg))
+            else:
+                im.seek(frame)
+                image, _, jpeg = _decoded_frame(path, im, frame)
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError) as exc:
+        raise _corrupt_image(path, exc) from None
+    return Page(index, image, dpi=dpi, dpi_known=dpi_known, source_jpeg=jpeg, origin=(path, frame))
 
 
 def _jpeg_as_is(path: Path, im: Image.Image) -> bytes | None:
@@ -213,13 +263,24 @@ def to_8bit(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def _page(index: int, image: Image.Image, dpi: float | None, source_jpeg: bytes | None = None) -> Page:
+def _page(
+    index: int,
+    image: Image.Image,
+    dpi: float | None,
+    source_jpeg: bytes | None = None,
+    origin: tuple[Path, int] | None = None,
+) -> Page:
     if dpi is None:
-        long_side = max(image.size)
+        long_side = max(image.width, image.height)
         return Page(
-            index, image, dpi=round(long_side / _A4_LONG_IN), dpi_known=False, source_jpeg=source_jpeg
+            index,
+            image,
+            dpi=round(long_side / _A4_LONG_IN),
+            dpi_known=False,
+            source_jpeg=source_jpeg,
+            origin=origin,
         )
-    return Page(index, image, dpi=dpi, source_jpeg=source_jpeg)
+    return Page(index, image, dpi=dpi, source_jpeg=source_jpeg, origin=origin)
 
 
 # --- PDFs --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Page → PreparedPage → OcrPage; what leaves the process is written as `sohoa.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -24,6 +25,10 @@ class Page:
     #: one DCT image of a scanned PDF page): the PDF can embed it unchanged. `PagePool` workers
     #: get raw pixels only; the Dramatiq workers store this file as the page image.
     source_jpeg: bytes | None = None
+    #: The image file and frame the page was read from, when it is one (not a PDF's page): the
+    #: Dramatiq workers record this instead of storing a copy, and `ingest.read_frame` reads the
+    #: page from it again.
+    origin: tuple[Path, int] | None = None
 
 
 @dataclass

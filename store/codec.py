@@ -1,8 +1,12 @@
 """How the pipeline's in-memory stage types are written to and read back from the storage directory,
 so that what crosses between actors is a file with a deterministic name, never a blob in a message.
 
-- a `Page` as its scanner's JPEG file unchanged when it has one (`Page.source_jpeg`: no encoding,
-  and the PDF can embed it as it is), else as a PNG (lossless, mode kept; dpi in the database row);
+- a `Page` of an image file (a folder's page, a TIFF's frame) is not stored at all: the submitted
+  file is in the storage already, and the page row names it and its frame (`Page.origin`,
+  `ingest.read_frame`), so nothing is encoded, written or decoded twice;
+- a PDF's page as its scanner's JPEG file unchanged when it has one (`Page.source_jpeg`: no
+  encoding, and the PDF can embed it as it is), else as a PNG (lossless, mode kept; dpi in the
+  database row);
 - an `OcrPage` as JSON (words, lines, geometry, warnings, the key of its page image). Read back,
   the OcrPage's upright image is the page image turned by the recorded rotation (a lossless
   transpose, so no second image file is written per page); later stages read words and lines and
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 import lz4.frame
 import numpy as np
 from PIL import Image
+from sohoa.pipeline.ingest import read_frame
 from sohoa.pipeline.preprocess import ocr_image_of, turn_upright
 from sohoa.pipeline.types import OcrPage, Page, PreparedPage
 from sohoa.schemas import OcrWord
@@ -45,18 +50,26 @@ def save_page_image(storage: Storage, input_id: int, page: Page) -> str:
     return key
 
 
-def load_page(storage: Storage, key: str, index: int, dpi: float, dpi_known: bool = True) -> Page:
-    """A stored page. Its pixels are decoded when first used: a scanner's JPEG that only goes into
-    a PDF (embedded as it is) is never decoded."""
+def load_page(
+    storage: Storage, key: str, index: int, dpi: float, dpi_known: bool = True, frame: int | None = None
+) -> Page:
+    """A page: frame `frame` of the submitted image file at `key`, or (`frame` None) a page image
+    stored by `save_page_image`. A scanner's JPEG is decoded when first used, so one that only goes
+    into a PDF (embedded as it is) is never decoded."""
+    if frame is not None:
+        return read_frame(storage.path(key), frame, index, dpi, dpi_known)
     data = storage.read_bytes(key)
     image = Image.open(io.BytesIO(data))  # a buffer, not a file: nothing to close once loaded
     jpeg = data if key.endswith(".jpg") else None
     return Page(index=index, image=image, dpi=dpi, dpi_known=dpi_known, source_jpeg=jpeg)
 
 
-def save_ocr_page(storage: Storage, ocr_key: str, image_key: str, ocr: OcrPage) -> None:
-    """The OCR'd page as JSON, naming its page image (stored already) at `image_key`, and the image
-    OCR read at `ocr_image_key(ocr_key)` (not flushed to disk: a lost one is made again)."""
+def save_ocr_page(
+    storage: Storage, ocr_key: str, image_key: str, ocr: OcrPage, image_frame: int | None = None
+) -> None:
+    """The OCR'd page as JSON, naming its page image (stored already) at `image_key` (and
+    `image_frame`, see `load_page`), and the image OCR read at `ocr_image_key(ocr_key)` (not
+    flushed to disk: a lost one is made again)."""
     prepared = ocr.prepared
     image = prepared.ocr_image
     header = f"{image.mode} {image.width} {image.height}\n".encode()
@@ -64,6 +77,7 @@ def save_ocr_page(storage: Storage, ocr_key: str, image_key: str, ocr: OcrPage) 
     storage.write_bytes(ocr_image_key(ocr_key), header + pixels, durable=False)
     data = {
         "image_key": image_key,
+        "image_frame": image_frame,
         "index": ocr.index,
         "dpi": prepared.page.dpi,
         "dpi_known": prepared.page.dpi_known,
@@ -127,7 +141,14 @@ def load_ocr_page(storage: Storage, ocr_key: str, *, with_ocr_image: bool = Fals
     the page's `ocr_image` is None."""
     data = json.loads(storage.read_bytes(ocr_key))
     if "image_key" in data:
-        page = load_page(storage, data["image_key"], data["index"], data["dpi"], data["dpi_known"])
+        page = load_page(
+            storage,
+            data["image_key"],
+            data["index"],
+            data["dpi"],
+            data["dpi_known"],
+            frame=data.get("image_frame"),
+        )
         upright = turn_upright(page.image, data["rotation"])
     else:
         # Written before page images were shared (sohoa ≤ 2026-11-24): its upright image was stored

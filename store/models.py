@@ -125,6 +125,8 @@ class Page(_Stamped, Base):
     state: Mapped[str] = mapped_column(String(16), default=PageState.pending, index=True)
     status: Mapped[str | None] = mapped_column(String(16))  # result.json status, set by the split
     image_key: Mapped[str | None] = mapped_column(String(512))
+    #: Set when the page is this frame of the submitted image file at image_key (not a stored copy).
+    image_frame: Mapped[int | None] = mapped_column(Integer)
     dpi: Mapped[float | None] = mapped_column(Float)
     dpi_known: Mapped[bool] = mapped_column(Boolean, default=True)
     ocr_key: Mapped[str | None] = mapped_column(String(512))

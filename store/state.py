@@ -217,10 +217,12 @@ def add_page(
     image_key: str | None,
     dpi: float | None,
     dpi_known: bool = True,
+    image_frame: int | None = None,
     error: ErrorRecord | None = None,
 ) -> tuple[int, str]:
     """Record a page read from an input (once: a second call returns the existing row).
-    Returns (page id, state). A pending page counts in the input's pages_pending."""
+    Returns (page id, state). A pending page counts in the input's pages_pending. `image_frame`:
+    the page is that frame of the submitted image file at `image_key` (`codec.load_page`)."""
     existing = session.execute(
         select(Page.id, Page.state).where(Page.input_id == input_id, Page.index == index)
     ).first()
@@ -233,6 +235,7 @@ def add_page(
         state=state,
         status="failed" if error else None,
         image_key=image_key,
+        image_frame=image_frame,
         dpi=dpi,
         dpi_known=dpi_known,
         warnings=[],

@@ -9,8 +9,10 @@ either the old file, the new one, or a stray `.part` file that nothing reads.
 Layout (the one place that knows it):
 
     sources/<sha[:2]>/<sha>/<name>          a submitted input (file, or folder of page images)
-    inputs/<input-id>/pages/0001.png        a page as read from the input (before preprocessing);
-                        .../0001.jpg        or the scanner's JPEG file, unchanged
+    inputs/<input-id>/pages/0001.png        a PDF's page as read from the input (before preprocessing);
+                        .../0001.jpg        or the scanner's JPEG inside it, unchanged (a page of an
+                                            image file is read from the file under sources/: its row
+                                            names the file and frame, nothing is copied)
     inputs/<input-id>/ocr/0001.json         the OCR'd page (words, lines, geometry, its page image's key)
     inputs/<input-id>/d1.pdf                a document's searchable PDF
     inputs/<input-id>/result.json, words.json   as `sohoa process` writes them

@@ -530,9 +530,10 @@ def test_compose_file_is_valid(tmp_path):
     assert (REPO / "docker" / "worker.Dockerfile").read_text().count("ENTRYPOINT") == 1
 
 
-def test_worker_path_stores_a_jpeg_scan_as_it_came(tmp_path):
-    """No image is re-encoded between actors: a JPEG page is stored as the scanner's file (no PNG,
-    no upright copy) and the document's PDF embeds those bytes, drawn turned for a turned page."""
+def test_worker_path_keeps_a_jpeg_scan_as_it_came(tmp_path):
+    """No image is re-encoded between actors: a JPEG page is read from the submitted scanner's
+    file (no copy, no PNG, no upright image stored) and the document's PDF embeds those bytes,
+    drawn turned for a turned page."""
     from .test_pdf import extracted_images
 
     folder = tmp_path / "scans"
@@ -549,8 +550,7 @@ def test_worker_path_stores_a_jpeg_scan_as_it_came(tmp_path):
         files = [k for k in runtime.storage.files() if k.startswith("inputs/")]
     finally:
         runtime.stop()
-    assert "inputs/1/pages/0001.jpg" in files and not [k for k in files if k.endswith(".png")], files
-    assert (tmp_path / "storage/inputs/1/pages/0001.jpg").read_bytes() == original
+    assert not [k for k in files if "/pages/" in k or k.endswith(".png")], files
     result = json.loads((tmp_path / "storage/inputs/1/result.json").read_text())
     assert result["pages"][0]["rotation"] == 90
     pdf = tmp_path / "storage/inputs/1" / result["documents"][0]["pdf"]

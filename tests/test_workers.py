@@ -213,8 +213,8 @@ def test_restart_mid_batch_does_everything_exactly_once(inputs, database_url, tm
         files = [k for k in runtime.storage.files() if not k.startswith("sources/")]
     finally:
         runtime.stop()
-    expected = {f"inputs/1/{kind}/{i:04d}.{ext}" for i in range(1, 4) for kind, ext in
-                (("pages", "png"), ("ocr", "json"))}  # fmt: skip
+    # the folder's pages are read from the submitted files: no page image is stored
+    expected = {f"inputs/1/ocr/{i:04d}.json" for i in range(1, 4)}
     expected |= {f"inputs/1/d{n}.pdf" for n in range(1, 4)} | {"inputs/1/result.json", "inputs/1/words.json"}
     assert sorted(files) == sorted(expected)  # no duplicate, no stray temporary file
     result = json.loads((storage_dir / "inputs/1/result.json").read_text())
@@ -428,3 +428,57 @@ def test_workers_extract_what_sohoa_process_extracts(tmp_path):
             got = json.loads(runtime.storage.read_bytes(f"inputs/{i}/result.json"))
             assert _fields_of(got) == _fields_of(expected), (stored, i)
         assert not [k for k in runtime.storage.files() if k.endswith(".lz4")]
+
+
+def test_pages_of_image_files_are_read_from_the_submitted_file(tmp_path):
+    """A page of an image file is not copied into the storage (no PNG written and decoded again,
+    as TIFF and PNG pages were): the workers read it from the submitted file, frame by frame, and
+    get what `sohoa process` gets (text, turn, fields) for a PNG page, a JPEG that EXIF turns and
+    the two frames of a TIFF; a PDF's page is still stored (its scanner's JPEG as it is). Pages:
+    tests/drawn.py, saved here as PNG, JPEG (EXIF orientation 8) and a two-page JPEG-compressed
+    TIFF (the second page upside down); the PDF by `pipeline.pdf.write_pdf`."""
+    import io
+
+    from PIL import Image
+    from sohoa.pipeline.pdf import PdfPage, write_pdf
+    from sohoa.pipeline.process import ProcessOptions, process_input
+
+    page = birth_certificate()
+    folder = tmp_path / "in" / "folder"
+    folder.mkdir(parents=True)
+    page.save(folder / "page-1.png", dpi=(200, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 8  # shown turned 90° clockwise: stored turned the other way
+    page.rotate(-90, expand=True).save(folder / "page-2.jpg", quality=90, dpi=(200, 200), exif=exif)
+    tiff = tmp_path / "in" / "stack.tif"
+    page.save(tiff, save_all=True, append_images=[page.rotate(180)], compression="jpeg", dpi=(200, 200))
+    jpeg = io.BytesIO()
+    page.save(jpeg, format="JPEG", quality=90)
+    pdf = tmp_path / "in" / "scan.pdf"
+    write_pdf([PdfPage(image=page, dpi=200, source_jpeg=jpeg.getvalue())], pdf, title="t")
+    inputs = [folder, tiff, pdf]
+
+    direct = [
+        json.loads(
+            (
+                process_input(p, tmp_path / "direct", ProcessOptions(workers=0)).out_dir / "result.json"
+            ).read_text()
+        )
+        for p in inputs
+    ]
+    runtime = _runtime(f"sqlite:///{tmp_path / 'state.db'}", tmp_path / "storage")
+    try:
+        batch = runtime.submit(inputs)
+        runtime.start(WorkerOptions(ocr_threads=0, assemble_threads=1))
+        assert runtime.wait([batch], timeout=300)
+    finally:
+        runtime.stop()
+    for i, expected in enumerate(direct, start=1):
+        got = json.loads(runtime.storage.read_bytes(f"inputs/{i}/result.json"))
+        pages = [(p["index"], p["status"], p["rotation"], p["text"]) for p in got["pages"]]
+        assert pages == [(p["index"], p["status"], p["rotation"], p["text"]) for p in expected["pages"]]
+        assert _fields_of(got) == _fields_of(expected)
+    assert [p["rotation"] for p in direct[1]["pages"]] == [0, 180]  # the TIFF's frames, each its own
+    assert all(len(p["text"]) > 100 for r in direct for p in r["pages"])
+    stored = [k for k in runtime.storage.files() if "/pages/" in k]
+    assert stored == ["inputs/3/pages/0001.jpg"]  # the PDF's page only

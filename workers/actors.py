@@ -206,10 +206,20 @@ def ingest_input(input_id: int) -> None:
                     )  # fmt: skip
             else:
                 item.index = index
-                key = codec.save_page_image(ctx.storage, input_id, item)
+                frame = None
+                if item.origin is not None:  # a frame of the submitted file, already stored
+                    key, frame = _source_file_key(inp.source_key, source.path, item.origin[0]), item.origin[1]
+                else:
+                    key = codec.save_page_image(ctx.storage, input_id, item)
                 with ctx.tx() as s:
                     page_id, page_state = state.add_page(
-                        s, input_id, index, image_key=key, dpi=item.dpi, dpi_known=item.dpi_known
+                        s,
+                        input_id,
+                        index,
+                        image_key=key,
+                        image_frame=frame,
+                        dpi=item.dpi,
+                        dpi_known=item.dpi_known,
                     )
             if page_state == PageState.pending:
                 ctx.send_all([state.Step(state.OCR, page_id)])
@@ -222,6 +232,13 @@ def ingest_input(input_id: int) -> None:
     ctx.send_all(steps)
 
 
+def _source_file_key(source_key: str, source_path, file) -> str:
+    """The storage key of an image file of a submitted input (the input itself, or a file of its
+    folder)."""
+    relative = file.relative_to(source_path).as_posix()
+    return source_key if relative == "." else f"{source_key}/{relative}"
+
+
 @_guard(_fail_page, (InputError, OcrError))
 def ocr_page(page_id: int) -> None:
     ctx = current()
@@ -229,12 +246,14 @@ def ocr_page(page_id: int) -> None:
         page = state.get_page(s, page_id)
         if page is None or page.state != PageState.pending:
             return
-    scan = codec.load_page(ctx.storage, page.image_key, page.index, page.dpi, page.dpi_known)
+    scan = codec.load_page(
+        ctx.storage, page.image_key, page.index, page.dpi, page.dpi_known, frame=page.image_frame
+    )
     prepared = prepare(scan)
     ocr = ocr_stage(prepared, lang=ctx.options.lang, timeout=ctx.options.ocr_timeout)
     page_class = classify_page(ocr)
     okey = ocr_key(page.input_id, page.index)
-    codec.save_ocr_page(ctx.storage, okey, page.image_key, ocr)
+    codec.save_ocr_page(ctx.storage, okey, page.image_key, ocr, image_frame=page.image_frame)
     with ctx.tx() as s:
         steps = state.page_done(
             s,
