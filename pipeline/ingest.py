@@ -189,18 +189,24 @@ class _Unread:
         return self.size[1]
 
 
-def read_frame(path: Path, frame: int, index: int, dpi: float, dpi_known: bool = True) -> Page:
+def read_frame(
+    path: Path, frame: int, index: int, dpi: float, dpi_known: bool = True, *, decode: bool = True
+) -> Page:
     """Frame `frame` of an image file as the page `pages()` gives (same pixels, same
-    `source_jpeg`), at the resolution recorded for it. A scanner's JPEG shown as stored is opened,
-    not decoded: a page that only goes into a PDF embeds the file unchanged. Raises InputError for
-    a file or frame that cannot be read."""
+    `source_jpeg`), at the resolution recorded for it. Raises InputError for a file or frame that
+    cannot be read. `decode=False`, for a page read well once already: a frame that is the page as
+    stored (8-bit RGB or grey, no EXIF turn) is opened, not decoded, and decoded where its pixels
+    are first used (a step that only needs the page's words never decodes it; a scanner's JPEG
+    that only goes into a PDF is embedded unchanged)."""
     try:
-        with Image.open(path) as im:
-            if frame == 0 and getattr(im, "n_frames", 1) == 1 and (jpeg := _jpeg_as_is(path, im)) is not None:
-                image: Image.Image = Image.open(io.BytesIO(jpeg))
-            else:
-                im.seek(frame)
-                image, _, jpeg = _decoded_frame(path, im, frame)
+        data = path.read_bytes()
+        im = Image.open(io.BytesIO(data))  # a buffer, not the file: nothing to close later
+        jpeg = _jpeg_as_is(path, im) if getattr(im, "n_frames", 1) == 1 else None
+        im.seek(frame)
+        turned = frame == 0 and im.getexif().get(_EXIF_ORIENTATION, 1) != 1
+        image = im if im.mode in ("RGB", "L") and not turned else _decoded_frame(path, im, frame)[0]
+        if decode:
+            image.load()
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError) as exc:
         raise _corrupt_image(path, exc) from None
     return Page(index, image, dpi=dpi, dpi_known=dpi_known, source_jpeg=jpeg, origin=(path, frame))

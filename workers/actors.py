@@ -247,7 +247,7 @@ def ocr_page(page_id: int) -> None:
         if page is None or page.state != PageState.pending:
             return
     scan = codec.load_page(
-        ctx.storage, page.image_key, page.index, page.dpi, page.dpi_known, frame=page.image_frame
+        ctx.storage, page.image_key, page.index, page.dpi, page.dpi_known, frame=page.image_frame, decode=True
     )
     prepared = prepare(scan)
     ocr = ocr_stage(prepared, lang=ctx.options.lang, timeout=ctx.options.ocr_timeout)

@@ -92,6 +92,31 @@ def is_keystore_queue(queue: str) -> bool:
     return queue.startswith(QUEUE_SIGN + ".")
 
 
+#: How long the consumers of queues that rarely hold a message wait between looks: delay queues
+#: (a retry waiting out its backoff, 1 s at least) and the shared sign queue (a leader's approval).
+#: Dramatiq's Redis consumer polls; at `fetch_wait_ms` each idle one cost a Redis round trip ten
+#: times a second, with four such consumers beside the page and assembly queues.
+RARE_QUEUE_WAIT_MS = 1000
+
+
+class _Worker(dramatiq.Worker):
+    """A Dramatiq worker whose consumers of rarely used queues look for messages less often."""
+
+    def __init__(self, broker, *, queues, worker_threads, worker_timeout, rare=frozenset()):
+        super().__init__(broker, queues=queues, worker_threads=worker_threads, worker_timeout=worker_timeout)
+        self._rare = rare
+
+    def _add_consumer(self, queue_name: str, *, delay: bool = False) -> None:
+        if not delay and queue_name not in self._rare:
+            return super()._add_consumer(queue_name, delay=delay)
+        # Called on the starting thread, before the worker threads exist (which read the timeout too).
+        timeout, self.worker_timeout = self.worker_timeout, max(self.worker_timeout, RARE_QUEUE_WAIT_MS)
+        try:
+            super()._add_consumer(queue_name, delay=delay)
+        finally:
+            self.worker_timeout = timeout
+
+
 class Runtime:
     """Everything a process needs to submit batches and (optionally) run the workers."""
 
@@ -274,7 +299,7 @@ class Runtime:
         one_thread_per_page()
         wait = options.fetch_wait_ms
         if QUEUE_OCR in queues and options.ocr_threads > 0:
-            ocr = dramatiq.Worker(
+            ocr = _Worker(
                 self.broker, queues={QUEUE_OCR}, worker_threads=options.ocr_threads, worker_timeout=wait
             )
             ocr.queue_prefetch = 1
@@ -284,7 +309,9 @@ class Runtime:
             if keystore not in (self.context.signers or {}):
                 log.warning("keystore_queue_without_signer", queue=queue)
             # One thread, one message at a time: a token signs one document at a time.
-            signing = dramatiq.Worker(self.broker, queues={queue}, worker_threads=1, worker_timeout=wait)
+            signing = _Worker(
+                self.broker, queues={queue}, worker_threads=1, worker_timeout=wait, rare=frozenset({queue})
+            )
             signing.queue_prefetch = 1
             self._workers.append(signing)
         own_ocr = options.ocr_threads > 0
@@ -293,11 +320,12 @@ class Runtime:
             # Dramatiq's default prefetch (2 per thread): with OCR here, one page waits beside the
             # one being read, so a polled broker (Redis) never leaves the thread idle between pages.
             self._workers.append(
-                dramatiq.Worker(
+                _Worker(
                     self.broker,
                     queues=rest,
                     worker_threads=max(1, options.assemble_threads),
                     worker_timeout=wait,
+                    rare=frozenset({QUEUE_SIGN}),
                 )
             )
         for worker in self._workers:
