@@ -57,11 +57,12 @@ class InputSource:
 
     def pages(self, *, decode: bool = True) -> Iterator[Page | PageFailure]:
         """Every page in order. `decode=False` is for a reader that only records the pages (the
-        workers' ingest), so each page is decoded once, where it is read: a scanner's JPEG kept
-        as it is (`Page.source_jpeg`) is checked by a reduced decode (a truncated file still fails
-        here) and its `image` is opened, not decoded; any other frame of an image file is not
-        decoded at all (its `image` gives only its size; `read_frame` with its `Page.origin`
-        reads it). A PDF's pages are decoded, but for a scanner's JPEG inside."""
+        workers' ingest), so each page is decoded once, where it is read: a frame of an image file
+        is not decoded at all (its `image` gives only its size; `read_frame` with its
+        `Page.origin` reads it, and a damaged one fails there); a PDF's page that is a scanner's
+        JPEG (`Page.source_jpeg`, stored as it is) is checked by a reduced decode (a truncated
+        one still fails here) and its `image` is opened, not decoded; other PDF pages are
+        decoded."""
         if self.kind == "pdf":
             yield from _pdf_pages(self.path, decode)
             return
@@ -137,21 +138,15 @@ def _image_frames(
 ) -> Iterator[tuple[Image.Image, float | None, bytes | None, int] | PageFailure]:
     """Every frame of an image file with its resolution (None when the file does not say), for a
     JPEG file that decodes to the page as it is the file's bytes (see `Page.source_jpeg`), and the
-    frame's number. `decode=False`: frames are opened, not decoded (a JPEG is checked, see
-    `checked_jpeg`); `read_frame` decodes one later, to the same pixels."""
+    frame's number. `decode=False`: frames are opened, not decoded, and come with their size only
+    (no bytes): `read_frame` decodes one later, to the same pixels, and fails there if it is
+    damaged."""
     try:
         im = Image.open(path)
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         raise _corrupt_image(path, exc) from None
     with im:
-        frames = getattr(im, "n_frames", 1)
-        if not decode and frames == 1 and (jpeg := _jpeg_as_is(path, im)) is not None:
-            try:
-                yield checked_jpeg(jpeg), _dpi_of(im), jpeg, 0
-            except (OSError, ValueError, SyntaxError) as exc:
-                yield PageFailure(0, _corrupt_image(path, exc).info())
-            return
-        for frame in range(frames):
+        for frame in range(getattr(im, "n_frames", 1)):
             try:
                 im.seek(frame)
                 if decode:

@@ -286,15 +286,17 @@ def test_documents_are_written_as_soon_as_they_are_final(inputs, tmp_path):
     assert sorted(p.name for p in out_dir.glob("d*.pdf")) == ["d1.pdf", "d2.pdf"]
 
 
-def test_pages_only_stored_are_checked_not_decoded(tmp_path):
-    """`InputSource.pages(decode=False)` (the workers' ingest, which only stores pages): a
-    scanner's JPEG, a file in a folder or the image of a scanned PDF page, comes with its bytes
-    and an image opened but not decoded, which decodes to the pixels `pages()` gives; a truncated
-    JPEG still fails there as a corrupt page. Pages: tests/drawn.py, saved as JPEG here; the PDF
-    written by `pipeline.pdf.write_pdf`."""
+def test_pages_only_recorded_are_not_decoded(tmp_path):
+    """`InputSource.pages(decode=False)` (the workers' ingest, which only records pages): a page
+    of an image file comes undecoded with its size, resolution and origin (file, frame), and
+    `read_frame` reads it from there to the pixels and bytes `pages()` gives, or fails as a corrupt
+    page for a truncated file; the image of a scanned PDF page comes with its bytes and an image
+    opened but not decoded, and a truncated one fails there. Pages: tests/drawn.py, saved as JPEG
+    here; the PDF written by `pipeline.pdf.write_pdf`."""
     import io
 
-    from sohoa.pipeline.ingest import open_input
+    from sohoa.pipeline.errors import InputError
+    from sohoa.pipeline.ingest import open_input, read_frame
     from sohoa.pipeline.types import PageFailure
 
     folder = tmp_path / "scans"
@@ -305,13 +307,33 @@ def test_pages_only_stored_are_checked_not_decoded(tmp_path):
     pdf = tmp_path / "stack.pdf"
     write_pdf([PdfPage(image=Image.open(io.BytesIO(data)), dpi=200, source_jpeg=data)], pdf, title="t")
 
-    for path, count in ((folder, 2), (pdf, 1)):
-        decoded = list(open_input(path).pages())
-        stored = list(open_input(path).pages(decode=False))
-        assert len(stored) == count
-        page, full = stored[0], decoded[0]
-        assert page.source_jpeg == data and page.image.tile  # tiles still to decode: not decoded
-        assert (page.dpi, page.image.size) == (full.dpi, full.image.size)
-        assert page.image.tobytes() == full.image.tobytes()
-    failed = list(open_input(folder).pages(decode=False))[1]
-    assert isinstance(failed, PageFailure) and failed.error.code == "corrupt_image" and failed.index == 2
+    full = list(open_input(pdf).pages())[0]
+    (page,) = open_input(pdf).pages(decode=False)
+    assert page.source_jpeg == data and page.image.tile  # tiles still to decode: not decoded
+    assert (page.dpi, page.image.size) == (full.dpi, full.image.size)
+    assert page.image.tobytes() == full.image.tobytes()
+
+    decoded = list(open_input(folder).pages())
+    recorded = list(open_input(folder).pages(decode=False))
+    assert [p.origin for p in recorded] == [(folder / "page-1.jpg", 0), (folder / "page-2.jpg", 0)]
+    assert (recorded[0].dpi, recorded[0].image.width, recorded[0].image.height) == (
+        200,
+        *decoded[0].image.size,
+    )
+    assert not isinstance(recorded[0].image, Image.Image)  # its size only
+    again = read_frame(*recorded[0].origin, 1, recorded[0].dpi)
+    assert again.source_jpeg == data and again.image.tobytes() == decoded[0].image.tobytes()
+    lazy = read_frame(*recorded[0].origin, 1, recorded[0].dpi, decode=False)
+    assert lazy.image.tile and lazy.image.tobytes() == decoded[0].image.tobytes()
+    assert isinstance(decoded[1], PageFailure) and decoded[1].error.code == "corrupt_image"
+    with pytest.raises(InputError) as err:
+        read_frame(*recorded[1].origin, 2, recorded[1].dpi)
+    assert err.value.code == "corrupt_image"
+    pdf_cut = tmp_path / "cut.pdf"
+    write_pdf(
+        [PdfPage(image=Image.open(io.BytesIO(data)), dpi=200, source_jpeg=data[: len(data) * 2 // 3])],
+        pdf_cut,
+        title="t",
+    )
+    (failed,) = open_input(pdf_cut).pages(decode=False)
+    assert isinstance(failed, PageFailure) and failed.error.code == "corrupt_page" and failed.index == 1
