@@ -44,7 +44,9 @@ class PreparedPage:
     """A page turned upright, with its measured geometry and the image OCR should read."""
 
     page: Page
-    upright: Image.Image  # the scan turned upright (not deskewed): what the PDF shows
+    # the scan turned upright (not deskewed): what the PDF shows (None on a page read back from
+    # storage for a stage that reads none of its pixels, such as extraction)
+    upright: Image.Image | None
     rotation: int  # contract convention: content turned this far counter-clockwise on the scan
     skew_deg: float  # residual tilt of the upright page, counter-clockwise positive
     # upright, deskewed, cleaned: for recognition only (None on a page read back from storage for

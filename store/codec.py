@@ -145,14 +145,18 @@ def _load_ocr_image(storage: Storage, ocr_key: str) -> Image.Image | None:
         return None
 
 
-def load_ocr_page(storage: Storage, ocr_key: str, *, with_ocr_image: bool = False) -> OcrPage:
+def load_ocr_page(
+    storage: Storage, ocr_key: str, *, with_ocr_image: bool = False, upright: bool = True
+) -> OcrPage:
     """Rebuild the OcrPage with its page image turned upright. Close its images with
     `close_ocr_pages` when done.
 
     The image recognition read (extraction re-reads crops of it) only `with_ocr_image`: the stored
     one, or when it is gone, made again from the upright page and its recorded tilt
     (`preprocess.ocr_image_of` is deterministic, so it is the very image OCR read). Without it
-    the page's `ocr_image` is None."""
+    the page's `ocr_image` is None. `upright=False`, for a stage that reads no pixels of the page
+    itself (extraction): `prepared.upright` is None, so a turned page is not decoded and turned
+    for nothing (the page's own image is opened, not decoded)."""
     data = json.loads(storage.read_bytes(ocr_key))
     if "image_key" in data:
         page = load_page(
@@ -163,21 +167,22 @@ def load_ocr_page(storage: Storage, ocr_key: str, *, with_ocr_image: bool = Fals
             data["dpi_known"],
             frame=data.get("image_frame"),
         )
-        upright = turn_upright(page.image, data["rotation"])
+        turned = turn_upright(page.image, data["rotation"]) if upright else None
     else:
         # Written before page images were shared (sohoa ≤ 2026-11-24): its upright image was stored
         # beside it, so batches begun then still finish.
         key = ocr_key.replace("/ocr/", "/upright/").removesuffix(".json") + ".png"
         page = load_page(storage, key, data["index"], data["dpi"], data["dpi_known"])
-        upright = page.image
+        turned = page.image if upright else None
     ocr_image = None
     if with_ocr_image:
         ocr_image = _load_ocr_image(storage, ocr_key)
         if ocr_image is None:
-            ocr_image, _ = ocr_image_of(upright, data["skew_deg"], data["dpi"])
+            source = turned if turned is not None else turn_upright(page.image, data["rotation"])
+            ocr_image, _ = ocr_image_of(source, data["skew_deg"], data["dpi"])
     prepared = PreparedPage(
         page=page,
-        upright=upright,
+        upright=turned,
         rotation=data["rotation"],
         skew_deg=data["skew_deg"],
         ocr_image=ocr_image,
@@ -192,7 +197,8 @@ def load_ocr_page(storage: Storage, ocr_key: str, *, with_ocr_image: bool = Fals
 
 def close_ocr_pages(pages: list[OcrPage]) -> None:
     for page in pages:
-        page.prepared.upright.close()
+        if page.prepared.upright is not None:
+            page.prepared.upright.close()
         page.prepared.page.image.close()
         if page.prepared.ocr_image is not None:
             page.prepared.ocr_image.close()

@@ -309,7 +309,7 @@ def extract_document(document_id: int) -> None:
             return
         keys = _ocr_keys(s, doc)
     # with the image OCR read: weak fields are read again from it
-    pages = [codec.load_ocr_page(ctx.storage, key, with_ocr_image=True) for key in keys]
+    pages = [codec.load_ocr_page(ctx.storage, key, with_ocr_image=True, upright=False) for key in keys]
     try:
         extraction = extract_fields(doc.doc_type, pages)
     finally:
