@@ -51,6 +51,7 @@ import urllib.request
 import uuid
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -278,23 +279,34 @@ def _healthy(port: int) -> bool:
 # --- runs ---------------------------------------------------------------------------------------
 
 
-def _batch_done(engine, batch: int) -> bool:
+def _batch_finished(engine, batch: int) -> datetime | None:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT state FROM batches WHERE id = :b"), {"b": batch}).scalar() == "done"
+        row = conn.execute(text("SELECT state, finished_at FROM batches WHERE id = :b"), {"b": batch}).first()
+    if row is None or row[0] != "done":
+        return None
+    finished = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(row[1])
+    return finished if finished.tzinfo else finished.replace(tzinfo=UTC)  # SQLite: naive, UTC
+
+
+#: How often the benchmark asks whether the batch is done. The time is the batch's own
+#: `finished_at` (written by the worker that finished it), so this only bounds the wait; asking
+#: every 0.05 s was 20 PostgreSQL queries a second that the workers competed with.
+POLL_SECONDS = 0.5
 
 
 def _run_batch(runtime, engine, inputs: list[Path], embedded: bool, timeout: float) -> float:
-    """Submit one batch and return the seconds until the database marks it done."""
-    started = time.perf_counter()
+    """Submit one batch and return the seconds from its submission until the worker that finished
+    it recorded it done."""
+    started = time.time()
     batch = runtime.submit(inputs, one_document=True, name="scale")
     deadline = time.monotonic() + timeout
-    while not _batch_done(engine, batch):
+    while (finished := _batch_finished(engine, batch)) is None:
         if time.monotonic() > deadline:
             raise SystemExit(f"batch {batch} not done after {timeout:.0f} s")
         if embedded:
             runtime.claim()
-        time.sleep(0.05)
-    return time.perf_counter() - started
+        time.sleep(POLL_SECONDS)
+    return finished.timestamp() - started
 
 
 def run_workers(
