@@ -417,7 +417,8 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
     Data typed on a form sits off its dotted line (mis-registered), so Tesseract gives the value
     a line of its own above or below its label. Two of Tesseract's lines are one line when no word
     of one overlaps a word of the other across the page and their centres are within `_SAME_LINE`
-    word heights; the closest such pairs join first. Specks read as punctuation at low confidence
+    word heights; the closest such pairs join first. Then a label line ending in a colon takes a
+    value typed further off it (`_join_values`). Specks read as punctuation at low confidence
     are dropped.
     """
     words = [w for w in words if not _is_junk(w)]
@@ -466,8 +467,50 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
         (sorted(members[r], key=lambda w: w.box[0]) for r in {find(i) for i in range(len(members))}),
         key=lambda line: float(np.median([(w.box[1] + w.box[3]) / 2 for w in line])),
     )
+    lines = _join_values(lines, height)
     out = [w.model_copy(update={"line": n}) for n, line in enumerate(lines) for w in line]
     return out, [" ".join(w.text for w in line) for line in lines]
+
+
+#: A value is looked for this many word heights above or below a label line ending in a colon,
+#: and starting at most `_VALUE_SPAN` word heights to the right of the colon.
+_VALUE_REACH = 2.0
+_VALUE_SPAN = 6.0
+
+
+def _join_values(lines: list[list[OcrWord]], height: float) -> list[list[OcrWord]]:
+    """Lines (each a list of words, in reading order) with a value typed off its label's line
+    joined to it: a line ending in a colon (a label with nothing after it) takes the nearest line
+    within `_VALUE_REACH` word heights that holds no colon and starts right of the colon word's
+    start (a value pushed left over the colon still counts). Label then value: the line's order
+    on the form. `assemble_lines` cannot join them itself where the value's ink stands over the
+    label's colon, or where the value is raised further than `_SAME_LINE` heights."""
+    centre = [float(np.median([(w.box[1] + w.box[3]) / 2 for w in line])) for line in lines]
+    taken: dict[int, int] = {}  # value line -> label line
+    for n, line in enumerate(lines):
+        last = line[-1]
+        if not last.text.endswith(":"):
+            continue
+        best = None
+        for m, other in enumerate(lines):
+            gap = abs(centre[m] - centre[n])
+            if m == n or m in taken or gap > _VALUE_REACH * height:
+                continue
+            left = other[0].box[0]
+            if not last.box[0] <= left <= last.box[2] + _VALUE_SPAN * height:
+                continue
+            if any(":" in w.text for w in other):
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, m)
+        if best is not None:
+            taken[best[1]] = n
+    if not taken:
+        return lines
+    values = {n: m for m, n in taken.items()}
+    return [
+        line + (lines[values[n]] if n in values else []) for n, line in enumerate(lines) if n not in taken
+    ]
 
 
 #: Ink darker than this in the cleaned page is print (the page is grey on white after clean-up).
@@ -575,14 +618,25 @@ def _mean_confidence(words: list[OcrWord]) -> float:
     return sum(w.confidence * len(w.text) for w in words) / chars if chars else 0.0
 
 
+def _stretch(crop: np.ndarray) -> np.ndarray:
+    """The crop's grey levels stretched so its darkest percent is black and its lightest white:
+    faded, blurred ink on a grey page is read better at full contrast. A crop of nearly one grey
+    (nothing to stretch) is returned as it is."""
+    lo, hi = np.percentile(crop, (1, 99))
+    if hi - lo < 10:
+        return crop
+    return cv2.convertScaleAbs(crop, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))
+
+
 def reread_doubtful_lines(
     image: Image.Image, words: list[OcrWord], *, lang: str = "vie", timeout: float = 120
 ) -> list[OcrWord]:
     """The page's words (assembled into lines), with each line read at a mean confidence below
     `_DOUBTFUL` read again from its own crop as one text line (`--psm 7`), the other lines' words
-    whited out; the crop's reading is kept when Tesseract is more confident of it. On the page,
-    sparse-text reading cuts a line into pieces read apart, and an overlapping neighbour's ink
-    pulls words off it; read as one line, the letters are seen in their line's context."""
+    whited out and its contrast stretched (`_stretch`); the crop's reading is kept when Tesseract
+    is more confident of it. On the page, sparse-text reading cuts a line into pieces read apart,
+    and an overlapping neighbour's ink pulls words off it; read as one line, the letters are seen
+    in their line's context."""
     lines: dict[int, list[OcrWord]] = {}
     for w in words:
         lines.setdefault(w.line, []).append(w)
@@ -607,7 +661,7 @@ def reread_doubtful_lines(
             wx0, wy0, wx1, wy1 = w.box
             if w.line != n and wx1 > x0 and wx0 < x1 and wy1 > y0 and wy0 < y1:
                 crop[max(0, wy0 - y0) : max(0, wy1 - y0), max(0, wx0 - x0) : max(0, wx1 - x0)] = 255
-        rec = recognize(Image.fromarray(crop), lang=lang, psm=7, timeout=timeout)
+        rec = recognize(Image.fromarray(_stretch(crop)), lang=lang, psm=7, timeout=timeout)
         again = [
             w.model_copy(
                 update={"box": (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0), "line": n}

@@ -162,6 +162,51 @@ def test_value_typed_off_its_line_joins_its_label():
     assert "Họ, chữ đệm, tên: NGUYỄN VĂN AN" not in rec.lines
 
 
+def test_value_over_its_labels_colon_joins_the_label():
+    """A value typed up and to the left, over its label's colon, is read after the label: a label
+    line ending in a colon takes the value line beside it, not a line with a label of its own."""
+    from PIL import ImageDraw, ImageFont
+
+    from .drawn import FONT
+
+    image = Image.new("RGB", (1654, 400), "white")
+    d = ImageDraw.Draw(image)
+    form, data = (
+        ImageFont.truetype(FONT, 34),
+        ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 32),
+    )
+    d.text((100, 100), "Quê quán:", font=form, fill=(20, 20, 20))
+    d.text((230, 60), "Hải Phòng", font=data, fill=(20, 20, 20))  # over "quán:", 40 px up
+    d.text((100, 190), "Dân tộc:", font=form, fill=(20, 20, 20))
+    d.text((260, 192), "Kinh", font=data, fill=(20, 20, 20))
+    result = read_page(Page(1, image, 200))
+    assert result.lines == ["Quê quán: Hải Phòng", "Dân tộc: Kinh"], result.lines
+    # Tesseract gives the value a line of its own above the label.
+    rec = ocr.recognize(result.prepared.ocr_image, psm=ocr.FORM_PSM, dpi=200)
+    assert "Quê quán: Hải Phòng" not in rec.lines
+
+
+def test_a_label_takes_the_nearest_value_line_without_a_colon():
+    from sohoa.schemas import OcrWord
+
+    def word(text, x0, y0, x1, y1, line):
+        return OcrWord(text=text, box=(x0, y0, x1, y1), confidence=0.95, line=line)
+
+    words = [
+        word("Quê", 100, 100, 160, 130, 0),
+        word("quán:", 170, 100, 250, 130, 0),
+        word("Hải", 230, 50, 290, 80, 1),  # 50 px up, over the colon: the label's value
+        word("Phòng", 300, 50, 400, 80, 1),
+        word("Số:", 240, 150, 290, 180, 2),  # a label of its own below: stays
+        word("12", 300, 150, 340, 180, 2),
+        word("Năm", 100, 250, 160, 280, 3),  # nothing within two word heights: stays alone
+        word("sinh:", 170, 250, 250, 280, 3),
+        word("1984", 60, 210, 130, 240, 4),  # starts left of the colon word: not its value
+    ]
+    _, lines = ocr.assemble_lines(words)
+    assert lines == ["Quê quán: Hải Phòng", "Số: 12", "1984", "Năm sinh:"], lines
+
+
 def test_assemble_lines_keeps_stacked_words_apart_and_drops_specks():
     from sohoa.schemas import OcrWord
 
@@ -217,6 +262,17 @@ def test_a_lost_line_is_found_and_read_again(generated_page):
     assert dict(line_errors([line], text))[line] <= 1, (line, text)
     # On the full reading there is no lost line to read again.
     assert ocr.reread_lost_lines(prepared.ocr_image, found) == []
+
+
+def test_doubtful_crop_is_read_at_full_contrast():
+    """Faded ink on grey paper is stretched to black on white before the crop is read again;
+    a crop of one grey is left as it is."""
+    faded = np.full((40, 200), 200, np.uint8)
+    faded[15:25, 20:180] = 150
+    out = ocr._stretch(faded)
+    assert out.min() == 0 and out.max() == 255 and out[20, 100] == 0 and out[5, 5] == 255
+    flat = np.full((40, 200), 230, np.uint8)
+    assert ocr._stretch(flat) is flat
 
 
 def test_a_doubtful_line_is_read_again_from_its_crop(generated_page):
