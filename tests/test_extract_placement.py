@@ -236,6 +236,32 @@ def test_section_whose_phrase_was_lost_is_opened_by_its_repeated_labels():
     assert got["father_residence"].value.startswith("Thôn 3, xã Quảng Tâm")
 
 
+def test_parents_name_label_whose_last_word_was_lost_opens_the_next_parents_block():
+    # The older form prints the father's block first. His `Họ và tên cha:` lost its `cha` (OCR read
+    # `chRHẠM` as specks), so it reads as the child's `Họ và tên`; the mother's label comes with a
+    # speck run into her name (`m£RẦN`). Neither parent's fields may go to the other.
+    rows = [
+        *HEADER,
+        [(900, "GIẤY KHAI SINH")],
+        [(200, "Số: 7"), (1200, "Quyển số: 03/2011")],
+        [(200, "Họ và tên: PHẠM THỊ THANH")],
+        [(200, "Dân tộc: Kinh"), (900, "Quốc tịch: Việt Nam")],
+        [(200, "Họ và tên")],
+        [(200, "Dân tộc: Kinh"), (900, "Quốc tịch: Việt Nam"), (1600, "Năm sinh: 1970")],
+        [(200, "Nơi thường trú/tạm trú: Khóm Phú Hòa, xã Phong Lạc")],
+        [(200, "Họ và tên m£RẦN DIỆU HIỀN")],
+        [(200, "Dân tộc: Khmer"), (900, "Quốc tịch: Việt Nam"), (1600, "Năm sinh: 1972")],
+        [(200, "Nơi thường trú/tạm trú: Khóm Phú Hòa, xã Phong Lạc")],
+        [(200, "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Phong Lạc")],
+        [(1300, "NGƯỜI KÝ GIẤY KHAI SINH")],
+    ]
+    got = extract("birth_certificate", rows)
+    assert got["father_birth_year"].value == "1970" and got["father_ethnicity"].value == "Kinh"
+    assert got["mother_birth_year"].value == "1972" and got["mother_ethnicity"].value == "Khmer"
+    assert got["mother_name"].value == "RẦN DIỆU HIỀN"
+    assert got["full_name"].value == "PHẠM THỊ THANH" and "father_name" not in got
+
+
 def test_registration_number_on_its_own_ocr_line_of_the_row():
     # `Số. 107` (colon read as a full stop) and `Quyển sốt” 02` on one printed row, read by OCR as
     # two lines (the row's wide gaps): the number before `Quyển số` is still the registration's.
