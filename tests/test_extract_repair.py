@@ -83,6 +83,24 @@ def test_names_places_and_closed_lists_are_snapped():
     assert all(caps[k][0] < 0.9 for k in ("full_name", "hometown", "declarant_name"))
 
 
+@pytest.mark.parametrize(
+    "read,want",
+    [
+        ("022021", "02/2021"),
+        ("0212021", "02/2021"),
+        ("0272019", "02/2019"),
+        ("02", "02"),
+        ("1234567", "1234567"),
+    ],
+)
+def test_book_number_whose_slash_was_lost_or_read_as_a_figure(read, want):
+    chosen = {"book_number": rv("book_number", "identifier", read)}
+    caps = repair("death_certificate", chosen)
+    assert chosen["book_number"].value == want
+    if read != want:
+        assert caps["book_number"][0] < 0.9
+
+
 def test_residence_cut_short_is_never_sure():
     # No district to name the lost province by (a named one: tests/test_extract_placement.py).
     chosen = {"mother_residence": rv("mother_residence", "text", "Thôn 4, xã Trực Cường, tỉnh")}

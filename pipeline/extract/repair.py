@@ -156,10 +156,12 @@ def _century_fix(rv: RawValue, out: Caps, name: str) -> None:
 
 def _book_number(chosen: dict[str, RawValue], out: Caps) -> None:
     """A register's book number is `01/2021` or `01`: five or six figures ending in a plausible
-    year are that number with its slash lost (`022021`). A registration number is figures: a
-    leading `L`, `I` or `|` is a `1` (`L37`)."""
+    year are that number with its slash lost (`022021`), seven with a `1` or `7` third its slash
+    read as that figure (`0212021`). A registration number is figures: a leading `L`, `I` or `|`
+    is a `1` (`L37`)."""
     rv = chosen.get("book_number")
-    m = re.fullmatch(r"(\d{1,2})(\d{4})", rv.value.strip()) if rv is not None and rv.value else None
+    value = rv.value.strip() if rv is not None and rv.value else ""
+    m = re.fullmatch(r"(\d{1,2})(\d{4})", value) or re.fullmatch(r"(\d{2})[17](\d{4})", value)
     if m is not None and _plausible(int(m.group(2))):
         rv.value = f"{m.group(1)}/{m.group(2)}"
         rv.notes["repair"] = "book_slash"

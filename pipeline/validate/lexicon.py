@@ -254,6 +254,13 @@ def snap_person_name(text: str, alternatives: tuple[str, ...] = ()) -> ParseResu
                 out.append(_case_like(spelling, word))
                 cap = min(cap, DOUBTFUL)
                 continue
+        if i == 0 and len(key) >= 3 and not cands:
+            # A surname whose first letter OCR lost (`RAN` of `TRẦN`): the one surname it ends.
+            near = [k for k in lex.surname_by_fold if len(k) == len(key) + 1 and k[1:] == key]
+            if len(near) == 1:
+                out.append(_case_like(lex.surname_by_fold[near[0]][0], word))
+                cap = min(cap, DOUBTFUL)
+                continue
         table_fold = by_fold if i == 0 else lex.syllable_by_fold
         undoubled = _undoubled(word, table_fold)
         if undoubled is not None:
@@ -350,7 +357,17 @@ def _snap_closed(text: str, names: tuple[str, ...], other: dict[str, str]) -> Pa
     partial = [s for s in scored if _contains(_words(s[3]), words)]
     if partial and not best[1]:
         return ParseResult(min(partial, key=lambda s: -s[2])[3], IMPOSSIBLE)
+    stem = _T_STEM.sub("T", text.strip())
+    if stem != text.strip():
+        # A `T` whose bar OCR lost, read as `l` or `I` (`lày`): the name it then spells exactly.
+        again = _snap_closed(stem, names, other)
+        if again.confidence >= SNAPPED:
+            return ParseResult(again.value, SNAPPED)
     return ParseResult(text, DOUBTFUL)
+
+
+#: A word's first letter OCR reads for a `T` that lost its bar.
+_T_STEM = re.compile(r"(?<!\w)[lI|](?=[^\W\d_])")
 
 
 def snap_ethnicity(text: str) -> ParseResult[str]:
