@@ -101,6 +101,29 @@ def test_book_number_whose_slash_was_lost_or_read_as_a_figure(read, want):
         assert caps["book_number"][0] < 0.9
 
 
+def test_place_semicolon_capital_eth_and_purpose_marks_are_repaired_below_the_bar():
+    chosen = {
+        "mother_residence": rv("mother_residence", "text", "Số 57; đường Nguyễn Văn Cừ, phường Tân Khánh"),
+        "land_use_purpose": rv("land_use_purpose", "text", "Đất ở tại nông thôn; Đất trồng cây lầu năm"),
+        "usage_term": rv("usage_term", "text", "Đất ở: Lâu dài; Đất trông cây lâu năm: Đến ngày 31/12/2064"),
+    }
+    caps = repair("land_use_certificate", chosen)
+    assert chosen["mother_residence"].value.startswith("Số 57, đường Nguyễn Văn Cừ")
+    assert chosen["land_use_purpose"].value == "Đất ở tại nông thôn; Đất trồng cây lâu năm"
+    assert chosen["usage_term"].value == "Đất ở: Lâu dài; Đất trồng cây lâu năm: Đến ngày 31/12/2064"
+    assert all(caps[name][0] < 0.9 for name in chosen)
+    # A purpose already as the table spells it is left alone.
+    same = {"land_use_purpose": rv("land_use_purpose", "text", "Đất ở tại đô thị")}
+    repair("land_use_certificate", same)
+    assert same["land_use_purpose"].value == "Đất ở tại đô thị"
+
+
+def test_office_with_ocrs_capital_eth_is_ubnd():
+    chosen = {"registration_place": rv("registration_place", "text", "JBNÐ, xã Minh Lập, thị xã Chơn Thành")}
+    repair("birth_certificate", chosen)
+    assert chosen["registration_place"].value.startswith("UBND xã Minh Lập")
+
+
 def test_residence_cut_short_is_never_sure():
     # No district to name the lost province by (a named one: tests/test_extract_placement.py).
     chosen = {"mother_residence": rv("mother_residence", "text", "Thôn 4, xã Trực Cường, tỉnh")}

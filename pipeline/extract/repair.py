@@ -33,6 +33,8 @@ from rapidfuzz.distance import Levenshtein
 
 from ..forms import fold
 from ..validate.identity import IdentityKind, parse_identity_number
+from ..validate.issues import ParseResult
+from ..validate.land import purpose_wordings
 from ..validate.lexicon import (
     USAGE_FORMS,
     is_surname,
@@ -260,6 +262,8 @@ def _closed_lists(chosen: dict[str, RawValue], out: Caps) -> None:
             snapped = snap_cause_of_death(reading)
         elif name == "usage_form":
             snapped = snap_marks(reading, USAGE_FORMS)
+        elif name in ("land_use_purpose", "usage_term"):
+            snapped = _purpose_marks(rv.value)
         elif name.endswith("ethnicity"):
             snapped = snap_ethnicity(reading)
         elif name.endswith("nationality"):
@@ -272,6 +276,21 @@ def _closed_lists(chosen: dict[str, RawValue], out: Caps) -> None:
             rv.value = snapped.value
             rv.notes["repair"] = "closed_list"
         _note(out, name, snapped.confidence)
+
+
+def _purpose_marks(text: str):
+    """A purpose (or a term's purposes, before their `:`) that is a wording of the land table but
+    for its marks takes that wording's marks, part by part (`Đất trồng cây lầu năm`)."""
+    wordings = purpose_wordings()
+    parts, changed = [], False
+    for part in text.split(";"):
+        head, colon, tail = part.partition(":")
+        lead = head[: len(head) - len(head.lstrip())]
+        snapped = snap_marks(head.strip(), wordings)
+        if snapped.value is not None and snapped.confidence < 1.0:
+            head, changed = lead + snapped.value, True
+        parts.append(head + colon + tail)
+    return ParseResult(";".join(parts), REPAIRED) if changed else ParseResult.failed()
 
 
 _NEEDS_COMMUNE = (
@@ -353,6 +372,11 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
         rv = chosen.get(name)
         if rv is None or not rv.value:
             continue
+        if ";" in rv.value:
+            # A place's parts are parted by commas: a semicolon is a comma OCR read with a speck.
+            rv.value = re.sub(r"\s*;", ",", rv.value)
+            rv.notes["repair"] = "comma"
+            _note(out, name, REPAIRED)
         if name == "registration_place":
             office = _office(rv.value)
             if office is not None:

@@ -36,7 +36,8 @@ class Cut:
 def clean_text(raw: str) -> str:
     # A lone hyphen between words is the value's own (`Bà Rịa - Vũng Tàu`), not a dotted leader.
     text = " ".join(t if t in ("-", "–") else clean_word(t) for t in raw.split())
-    text = normalize_text(text).strip(" :;,-–")
+    # OCR reads a capital `Đ` as `Ð` (U+00D0), a letter no Vietnamese word holds.
+    text = normalize_text(text.replace("Ð", "Đ")).strip(" :;,-–")
     text = re.sub(r"^\((?:bang chu|bằng chữ)\s*:?\s*", "", text, flags=re.IGNORECASE)
     if text.count("(") < text.count(")"):
         text = text.rstrip(") ")
