@@ -179,6 +179,33 @@ def test_plausible_readings():
     assert plausible("identifier", "23TV8NG28K5D")
 
 
+def test_registration_number_is_figures():
+    assert plausible("identifier", "105", "registration_number")
+    assert plausible("identifier", "L37", "registration_number")  # `repair` makes it 137
+    assert not plausible("identifier", "S105", "registration_number")  # the `S` of `Số`
+    assert plausible("identifier", "CS03027", "registry_number")
+
+
+def test_lost_nationality_label_and_sex_that_lost_its_first_letter():
+    # `Quốc tịch:` lost between the mother's ethnicity and nationality; the child's `Nữ` read `ữ`.
+    rows = [
+        *HEADER,
+        [(900, "GIẤY KHAI SINH")],
+        [(200, "Số: 12"), (1200, "Quyển số: 03/2012")],
+        [(200, "Họ và tên: LÊ THU NGỌC")],
+        [(200, "Giới tính: ữ")],
+        [(200, "Họ và tên mẹ: TRẦN THỊ HUỆ")],
+        [(200, "Dân tộc: Kinh Việt Nam"), (1600, "Năm sinh: 1986")],
+        [(200, "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Long Hòa")],
+        [(1300, "NGƯỜI KÝ GIẤY KHAI SINH")],
+    ]
+    got = extract("birth_certificate", rows)
+    assert got["sex"].value == "Nữ" and got["sex"].confidence < 0.9
+    assert got["mother_ethnicity"].value == "Kinh"
+    assert got["mother_nationality"].value == "Việt Nam" and got["mother_nationality"].confidence < 0.9
+    assert "nationality" not in got  # the child's own is not invented
+
+
 def test_a_reading_that_lost_characters_is_within_the_longer():
     assert _within("673776", "CJ673776") and _within("012021", "01/2021")
     assert not _within("154", "454") and not _within("CJ673776", "673776")

@@ -124,6 +124,27 @@ def test_office_with_ocrs_capital_eth_is_ubnd():
     assert chosen["registration_place"].value.startswith("UBND xã Minh Lập")
 
 
+def test_serial_with_an_e_among_its_letters_is_never_sure():
+    chosen = {"certificate_serial": rv("certificate_serial", "identifier", "BE131062")}
+    caps = repair("land_use_certificate", chosen)
+    assert chosen["certificate_serial"].value == "BE131062" and caps["certificate_serial"][0] < 0.9
+    chosen = {"certificate_serial": rv("certificate_serial", "identifier", "BN531146")}
+    caps = repair("land_use_certificate", chosen)
+    assert caps.get("certificate_serial", (1.0,))[0] == 1.0
+
+
+def test_area_in_words_whose_vuong_was_lost_and_office_read_with_a_3():
+    chosen = {
+        "area_m2": rv("area_m2", "area", "289.1"),
+        "area_in_words": rv("area_in_words", "text", "Hai trăm tám mươi chín phẩy một mét"),
+        "registration_place": rv("registration_place", "text", "3ND, xã Mường Cang, huyện Than Uyên"),
+    }
+    caps = repair("land_use_certificate", chosen)
+    assert chosen["area_in_words"].value == "Hai trăm tám mươi chín phẩy một mét vuông"
+    assert chosen["registration_place"].value.startswith("UBND xã Mường Cang")
+    assert caps["area_in_words"][0] < 0.9 and caps["registration_place"][0] < 0.9
+
+
 def test_residence_cut_short_is_never_sure():
     # No district to name the lost province by (a named one: tests/test_extract_placement.py).
     chosen = {"mother_residence": rv("mother_residence", "text", "Thôn 4, xã Trực Cường, tỉnh")}

@@ -357,7 +357,8 @@ def _office(text: str) -> str | None:
     if m is None or m.start() == 0:
         return None
     head, rest = text[: m.start()], text[m.start() :].lstrip(" ,.")
-    letters = "".join(c for c in fold(head) if c.isalpha())
+    # `3ND`, `8BND`: a `B` read as a figure like it.
+    letters = "".join("b" if c in "38" else c for c in fold(head) if c.isalpha() or c in "38")
     for office in _OFFICES:
         target = "".join(c for c in fold(office) if c.isalpha())
         if letters != target and Levenshtein.distance(letters, target) <= min(2, len(target) // 3):
@@ -514,6 +515,14 @@ def _area_words(chosen: dict[str, RawValue], out: Caps) -> None:
         _note(out, "area_in_words", REPAIRED)
 
 
+def _serial_letters(chosen: dict[str, RawValue], out: Caps) -> None:
+    """A certificate serial's letters carry no check: an `E` there may be an `F` OCR read with a
+    speck for its lower bar, surely and twice alike (`BE131062` for `BF…`), so it is never sure."""
+    rv = chosen.get("certificate_serial")
+    if rv is not None and rv.value and "E" in re.match(r"^[A-Z]*", rv.value).group(0):
+        _note(out, "certificate_serial", REPAIRED)
+
+
 def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     """Repair the chosen values in place; per field, (cap, floor) for its confidence."""
     out: Caps = {}
@@ -525,5 +534,6 @@ def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     _date_words(chosen, out)
     _area_words(chosen, out)
     _book_number(chosen, out)
+    _serial_letters(chosen, out)
     _plausibility(doc_type, chosen, out)
     return out

@@ -98,6 +98,9 @@ def cut(kind: str, raw: str) -> Cut | None:
             return Cut("Nữ", 1.0 if "ữ" in text.lower() else 0.9)
         if re.search(r"(?<![a-z])nam(?![a-z])", folded):
             return Cut("Nam", 1.0)
+        # The value alone with its first letter lost (`ữ`, `am`): the one of the two it ends.
+        if text.lower() in ("ữ", "ữ.") or folded in ("am", "am."):
+            return Cut("Nữ" if "ữ" in text.lower() else "Nam", 0.85)
         return None
     return Cut(text, 1.0)
 

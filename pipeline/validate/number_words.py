@@ -757,6 +757,8 @@ def snap_area_words(text: str, expected: Decimal | None = None) -> ParseResult[s
         known += 1
     if not known:
         return ParseResult.failed(_unreadable(None))
+    if fold(out[-1].lower()).strip(" ,.;:)") == "met":
+        out.append(_cased("vuông", out[-1]))  # the unit is two words: `vuông` wrapped to a lost line
     value = " ".join(out)
     parsed = parse_area_words(value)
     if parsed.value is None or (expected is not None and parsed.value != expected):
