@@ -179,6 +179,33 @@ def test_plausible_readings():
     assert plausible("identifier", "23TV8NG28K5D")
 
 
+def test_registration_number_is_figures():
+    assert plausible("identifier", "105", "registration_number")
+    assert plausible("identifier", "L37", "registration_number")  # `repair` makes it 137
+    assert not plausible("identifier", "S105", "registration_number")  # the `S` of `Số`
+    assert plausible("identifier", "CS03027", "registry_number")
+
+
+def test_lost_nationality_label_and_sex_that_lost_its_first_letter():
+    # `Quốc tịch:` lost between the mother's ethnicity and nationality; the child's `Nữ` read `ữ`.
+    rows = [
+        *HEADER,
+        [(900, "GIẤY KHAI SINH")],
+        [(200, "Số: 12"), (1200, "Quyển số: 03/2012")],
+        [(200, "Họ và tên: LÊ THU NGỌC")],
+        [(200, "Giới tính: ữ")],
+        [(200, "Họ và tên mẹ: TRẦN THỊ HUỆ")],
+        [(200, "Dân tộc: Kinh Việt Nam"), (1600, "Năm sinh: 1986")],
+        [(200, "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Long Hòa")],
+        [(1300, "NGƯỜI KÝ GIẤY KHAI SINH")],
+    ]
+    got = extract("birth_certificate", rows)
+    assert got["sex"].value == "Nữ" and got["sex"].confidence < 0.9
+    assert got["mother_ethnicity"].value == "Kinh"
+    assert got["mother_nationality"].value == "Việt Nam" and got["mother_nationality"].confidence < 0.9
+    assert "nationality" not in got  # the child's own is not invented
+
+
 def test_a_reading_that_lost_characters_is_within_the_longer():
     assert _within("673776", "CJ673776") and _within("012021", "01/2021")
     assert not _within("154", "454") and not _within("CJ673776", "673776")
@@ -234,6 +261,32 @@ def test_section_whose_phrase_was_lost_is_opened_by_its_repeated_labels():
     assert got["mother_birth_year"].value == "1960" and got["mother_ethnicity"].value == "Tày"
     assert got["mother_residence"].value.startswith("Thôn 5, xã Quảng Nham")
     assert got["father_residence"].value.startswith("Thôn 3, xã Quảng Tâm")
+
+
+def test_parents_name_label_whose_last_word_was_lost_opens_the_next_parents_block():
+    # The older form prints the father's block first. His `Họ và tên cha:` lost its `cha` (OCR read
+    # `chRHẠM` as specks), so it reads as the child's `Họ và tên`; the mother's label comes with a
+    # speck run into her name (`m£RẦN`, the T lost). Neither parent's fields may go to the other.
+    rows = [
+        *HEADER,
+        [(900, "GIẤY KHAI SINH")],
+        [(200, "Số: 7"), (1200, "Quyển số: 03/2011")],
+        [(200, "Họ và tên: PHẠM THỊ THANH")],
+        [(200, "Dân tộc: Kinh"), (900, "Quốc tịch: Việt Nam")],
+        [(200, "Họ và tên")],
+        [(200, "Dân tộc: Kinh"), (900, "Quốc tịch: Việt Nam"), (1600, "Năm sinh: 1970")],
+        [(200, "Nơi thường trú/tạm trú: Khóm Phú Hòa, xã Phong Lạc")],
+        [(200, "Họ và tên m£RẦN DIỆU HIỀN")],
+        [(200, "Dân tộc: Khmer"), (900, "Quốc tịch: Việt Nam"), (1600, "Năm sinh: 1972")],
+        [(200, "Nơi thường trú/tạm trú: Khóm Phú Hòa, xã Phong Lạc")],
+        [(200, "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Phong Lạc")],
+        [(1300, "NGƯỜI KÝ GIẤY KHAI SINH")],
+    ]
+    got = extract("birth_certificate", rows)
+    assert got["father_birth_year"].value == "1970" and got["father_ethnicity"].value == "Kinh"
+    assert got["mother_birth_year"].value == "1972" and got["mother_ethnicity"].value == "Khmer"
+    assert got["mother_name"].value == "TRẦN DIỆU HIỀN"  # its first letter lost with the speck
+    assert got["full_name"].value == "PHẠM THỊ THANH" and "father_name" not in got
 
 
 def test_registration_number_on_its_own_ocr_line_of_the_row():

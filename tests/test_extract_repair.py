@@ -83,6 +83,68 @@ def test_names_places_and_closed_lists_are_snapped():
     assert all(caps[k][0] < 0.9 for k in ("full_name", "hometown", "declarant_name"))
 
 
+@pytest.mark.parametrize(
+    "read,want",
+    [
+        ("022021", "02/2021"),
+        ("0212021", "02/2021"),
+        ("0272019", "02/2019"),
+        ("02", "02"),
+        ("1234567", "1234567"),
+    ],
+)
+def test_book_number_whose_slash_was_lost_or_read_as_a_figure(read, want):
+    chosen = {"book_number": rv("book_number", "identifier", read)}
+    caps = repair("death_certificate", chosen)
+    assert chosen["book_number"].value == want
+    if read != want:
+        assert caps["book_number"][0] < 0.9
+
+
+def test_place_semicolon_capital_eth_and_purpose_marks_are_repaired_below_the_bar():
+    chosen = {
+        "mother_residence": rv("mother_residence", "text", "Số 57; đường Nguyễn Văn Cừ, phường Tân Khánh"),
+        "land_use_purpose": rv("land_use_purpose", "text", "Đất ở tại nông thôn; Đất trồng cây lầu năm"),
+        "usage_term": rv("usage_term", "text", "Đất ở: Lâu dài; Đất trông cây lâu năm: Đến ngày 31/12/2064"),
+    }
+    caps = repair("land_use_certificate", chosen)
+    assert chosen["mother_residence"].value.startswith("Số 57, đường Nguyễn Văn Cừ")
+    assert chosen["land_use_purpose"].value == "Đất ở tại nông thôn; Đất trồng cây lâu năm"
+    assert chosen["usage_term"].value == "Đất ở: Lâu dài; Đất trồng cây lâu năm: Đến ngày 31/12/2064"
+    assert all(caps[name][0] < 0.9 for name in chosen)
+    # A purpose already as the table spells it is left alone.
+    same = {"land_use_purpose": rv("land_use_purpose", "text", "Đất ở tại đô thị")}
+    repair("land_use_certificate", same)
+    assert same["land_use_purpose"].value == "Đất ở tại đô thị"
+
+
+def test_office_with_ocrs_capital_eth_is_ubnd():
+    chosen = {"registration_place": rv("registration_place", "text", "JBNÐ, xã Minh Lập, thị xã Chơn Thành")}
+    repair("birth_certificate", chosen)
+    assert chosen["registration_place"].value.startswith("UBND xã Minh Lập")
+
+
+def test_serial_with_an_e_among_its_letters_is_never_sure():
+    chosen = {"certificate_serial": rv("certificate_serial", "identifier", "BE131062")}
+    caps = repair("land_use_certificate", chosen)
+    assert chosen["certificate_serial"].value == "BE131062" and caps["certificate_serial"][0] < 0.9
+    chosen = {"certificate_serial": rv("certificate_serial", "identifier", "BN531146")}
+    caps = repair("land_use_certificate", chosen)
+    assert caps.get("certificate_serial", (1.0,))[0] == 1.0
+
+
+def test_area_in_words_whose_vuong_was_lost_and_office_read_with_a_3():
+    chosen = {
+        "area_m2": rv("area_m2", "area", "289.1"),
+        "area_in_words": rv("area_in_words", "text", "Hai trăm tám mươi chín phẩy một mét"),
+        "registration_place": rv("registration_place", "text", "3ND, xã Mường Cang, huyện Than Uyên"),
+    }
+    caps = repair("land_use_certificate", chosen)
+    assert chosen["area_in_words"].value == "Hai trăm tám mươi chín phẩy một mét vuông"
+    assert chosen["registration_place"].value.startswith("UBND xã Mường Cang")
+    assert caps["area_in_words"][0] < 0.9 and caps["registration_place"][0] < 0.9
+
+
 def test_residence_cut_short_is_never_sure():
     # No district to name the lost province by (a named one: tests/test_extract_placement.py).
     chosen = {"mother_residence": rv("mother_residence", "text", "Thôn 4, xã Trực Cường, tỉnh")}

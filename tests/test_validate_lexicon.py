@@ -34,6 +34,26 @@ def test_name_snaps_to_the_spelling_the_lexicon_knows(read, want):
     assert got.confidence < 0.9  # a repaired name is never reported as sure
 
 
+@pytest.mark.parametrize(
+    "read,want",
+    [
+        ("LÊ KHẮĂC CƯỜNG", "LÊ KHẮC CƯỜNG"),  # the stacked mark read as a second vowel
+        ("PHẠM ĐỨỨứ C KHẢI", "PHẠM ĐỨC KHẢI"),  # read three times, and the syllable cut in two
+        ("RAN THÙY MINH HUỆ", "TRẦN THÙY MINH HUỆ"),  # the surname's first letter lost
+        ("GUYỄN VĂN AN", "NGUYỄN VĂN AN"),
+    ],
+)
+def test_surname_or_vowel_misread_is_repaired(read, want):
+    got = snap_person_name(read)
+    assert got.value == want
+    assert got.confidence < 0.9
+
+
+def test_two_vowels_a_syllable_holds_stay():
+    assert snap_person_name("NGUYỄN HỮU PHƯỚC").value == "NGUYỄN HỮU PHƯỚC"
+    assert snap_person_name("LƯU VĂN CỪU").value == "LƯU VĂN CỪU"
+
+
 def test_known_name_is_left_alone_and_alternatives_decide():
     assert snap_person_name("LÊ THỊ HOA").value == "LÊ THỊ HOA"
     assert snap_person_name("LÊ THỊ HOA").confidence == 1.0
@@ -55,6 +75,9 @@ def test_impossible_reading_is_marked_down():
         ("Kinh +", "Kinh", True),
         ("Tảy", "Tày", True),  # same letters, one group: sure
         ("tình", "Kinh", False),
+        ("lày", "Tày", False),  # a `T` that lost its bar: `Tày`, not `Lào`, and never sure
+        ("lhái", "Thái", False),
+        ("Lào", "Lào", True),
     ],
 )
 def test_ethnicity_snaps_to_the_54_groups(read, want, sure):
@@ -81,6 +104,17 @@ def test_date_words_take_their_marked_spelling_and_drop_specks():
     assert 0.8 <= got.confidence < 0.9
     assert snap_date_words("Hại mươi tư tháng mười năm hại ngàn mười bảy").value == (
         "Hai mươi tư tháng mười năm hai ngàn mười bảy"
+    )
+
+
+def test_date_word_cut_in_two_is_joined():
+    got = snap_date_words("Ngày hai bảy tháng ba năm hai nghìn không t răm hai nhăm", dt.date(2025, 3, 27))
+    assert got.value == "Ngày hai bảy tháng ba năm hai nghìn không trăm hai nhăm"
+    assert got.confidence < 0.9
+    # Two number words side by side stay two.
+    assert (
+        snap_date_words("Ngày mười hai tháng tư năm hai nghìn").value
+        == "Ngày mười hai tháng tư năm hai nghìn"
     )
 
 

@@ -410,6 +410,7 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
             issues.append(_format_issue(name, cands[0].kind))
     if reread:
         _read_empty_labels(doc_type, layout, chosen)
+    _nationality_after_ethnicity(doc_type, chosen)
     # Identity papers: the truth holds the number (the field's own format is free text).
     for rv in chosen.values():
         if rv.kind != field_kind(doc_type, rv.field):
@@ -446,6 +447,39 @@ def _a_name_not_a_place(value: str) -> bool:
         and not _PLACE_WORDS.search(fold(value))
         and snap_place(value).value is None  # `AN GIANG`: a province's name alone
     )
+
+
+def _nationality_after_ethnicity(doc_type: str, chosen: dict[str, RawValue]) -> None:
+    """`Dân tộc: Kinh Việt Nam` where OCR lost the `Quốc tịch:` between them: an ethnic group
+    followed by a country, with no nationality found for that person, is the two fields (the
+    nationality below the bar)."""
+    from sohoa.schemas import DOC_TYPE_FIELDS
+
+    from ..validate.lexicon import snap_ethnicity, snap_nationality
+
+    known = DOC_TYPE_FIELDS[doc_type].model_fields
+    for name, rv in list(chosen.items()):
+        if not name.endswith("ethnicity") or not rv.value:
+            continue
+        other = name[: -len("ethnicity")] + "nationality"
+        words = rv.value.split()
+        if other in chosen or other not in known or len(words) < 2:
+            continue
+        # The country may be followed by what OCR made of the row's next label (`ăm ử inh: 1875`).
+        splits = [
+            (k, m) for k in range(1, min(3, len(words))) for m in range(k + 1, min(k + 3, len(words)) + 1)
+        ]
+        for k, m in splits:
+            head, tail = " ".join(words[:k]), " ".join(words[k:m])
+            group, country = snap_ethnicity(head), snap_nationality(tail)
+            if group.confidence >= 0.95 and country.confidence >= 0.95 and country.value == tail:
+                rv.value = rv.text = head
+                rv.words = rv.words[:k] if len(rv.words) == len(words) else rv.words
+                nat = RawValue(other, "text", tail, [], rv.label_score, rv.page)
+                nat.value = country.value
+                nat.notes["reread_confidence"] = _OFF_ROW  # no label of its own: never sure
+                chosen[other] = nat
+                break
 
 
 def _read_empty_labels(doc_type: str, layout: Layout, chosen: dict[str, RawValue]) -> None:

@@ -138,13 +138,18 @@ _LABEL_END = (":", ";")
 _GLUED_LABEL_ENDS = ("chữ",)
 
 
+def _speck(c: str) -> bool:
+    """A mark no word holds inside (`.`, `|`, `£`), unlike a hyphen, slash or apostrophe."""
+    return not c.isalnum() and not c.isspace() and c not in "-–/'’"
+
+
 def _case_parts(text: str) -> list[str]:
     cuts = [
         i
         for i in range(1, len(text))
         if (text[i - 1].islower() and (text[i].isdigit() or text[i].isupper()))
-        # `mẹt.Ê`, `chữ\GÀY`: a label's last letters, a speck and the value's first capital
-        or (i >= 2 and text[i - 1] in ".\\|" and text[i - 2].islower() and text[i].isupper())
+        # `mẹt.Ê`, `chữ\GÀY`, `m£RẦN`: a label's last letters, a speck and the value's first capital
+        or (i >= 2 and _speck(text[i - 1]) and text[i - 2].islower() and text[i].isupper())
     ]
     for end in _GLUED_LABEL_ENDS:
         if text.startswith(end) and len(text) >= len(end) + 2 and text[len(end) :][:2].isalpha():

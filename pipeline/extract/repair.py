@@ -33,6 +33,8 @@ from rapidfuzz.distance import Levenshtein
 
 from ..forms import fold
 from ..validate.identity import IdentityKind, parse_identity_number
+from ..validate.issues import ParseResult
+from ..validate.land import purpose_wordings
 from ..validate.lexicon import (
     USAGE_FORMS,
     is_surname,
@@ -156,10 +158,12 @@ def _century_fix(rv: RawValue, out: Caps, name: str) -> None:
 
 def _book_number(chosen: dict[str, RawValue], out: Caps) -> None:
     """A register's book number is `01/2021` or `01`: five or six figures ending in a plausible
-    year are that number with its slash lost (`022021`). A registration number is figures: a
-    leading `L`, `I` or `|` is a `1` (`L37`)."""
+    year are that number with its slash lost (`022021`), seven with a `1` or `7` third its slash
+    read as that figure (`0212021`). A registration number is figures: a leading `L`, `I` or `|`
+    is a `1` (`L37`)."""
     rv = chosen.get("book_number")
-    m = re.fullmatch(r"(\d{1,2})(\d{4})", rv.value.strip()) if rv is not None and rv.value else None
+    value = rv.value.strip() if rv is not None and rv.value else ""
+    m = re.fullmatch(r"(\d{1,2})(\d{4})", value) or re.fullmatch(r"(\d{2})[17](\d{4})", value)
     if m is not None and _plausible(int(m.group(2))):
         rv.value = f"{m.group(1)}/{m.group(2)}"
         rv.notes["repair"] = "book_slash"
@@ -258,6 +262,8 @@ def _closed_lists(chosen: dict[str, RawValue], out: Caps) -> None:
             snapped = snap_cause_of_death(reading)
         elif name == "usage_form":
             snapped = snap_marks(reading, USAGE_FORMS)
+        elif name in ("land_use_purpose", "usage_term"):
+            snapped = _purpose_marks(rv.value)
         elif name.endswith("ethnicity"):
             snapped = snap_ethnicity(reading)
         elif name.endswith("nationality"):
@@ -270,6 +276,21 @@ def _closed_lists(chosen: dict[str, RawValue], out: Caps) -> None:
             rv.value = snapped.value
             rv.notes["repair"] = "closed_list"
         _note(out, name, snapped.confidence)
+
+
+def _purpose_marks(text: str):
+    """A purpose (or a term's purposes, before their `:`) that is a wording of the land table but
+    for its marks takes that wording's marks, part by part (`Đất trồng cây lầu năm`)."""
+    wordings = purpose_wordings()
+    parts, changed = [], False
+    for part in text.split(";"):
+        head, colon, tail = part.partition(":")
+        lead = head[: len(head) - len(head.lstrip())]
+        snapped = snap_marks(head.strip(), wordings)
+        if snapped.value is not None and snapped.confidence < 1.0:
+            head, changed = lead + snapped.value, True
+        parts.append(head + colon + tail)
+    return ParseResult(";".join(parts), REPAIRED) if changed else ParseResult.failed()
 
 
 _NEEDS_COMMUNE = (
@@ -336,7 +357,8 @@ def _office(text: str) -> str | None:
     if m is None or m.start() == 0:
         return None
     head, rest = text[: m.start()], text[m.start() :].lstrip(" ,.")
-    letters = "".join(c for c in fold(head) if c.isalpha())
+    # `3ND`, `8BND`: a `B` read as a figure like it.
+    letters = "".join("b" if c in "38" else c for c in fold(head) if c.isalpha() or c in "38")
     for office in _OFFICES:
         target = "".join(c for c in fold(office) if c.isalpha())
         if letters != target and Levenshtein.distance(letters, target) <= min(2, len(target) // 3):
@@ -351,6 +373,11 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
         rv = chosen.get(name)
         if rv is None or not rv.value:
             continue
+        if ";" in rv.value:
+            # A place's parts are parted by commas: a semicolon is a comma OCR read with a speck.
+            rv.value = re.sub(r"\s*;", ",", rv.value)
+            rv.notes["repair"] = "comma"
+            _note(out, name, REPAIRED)
         if name == "registration_place":
             office = _office(rv.value)
             if office is not None:
@@ -488,6 +515,14 @@ def _area_words(chosen: dict[str, RawValue], out: Caps) -> None:
         _note(out, "area_in_words", REPAIRED)
 
 
+def _serial_letters(chosen: dict[str, RawValue], out: Caps) -> None:
+    """A certificate serial's letters carry no check: an `E` there may be an `F` OCR read with a
+    speck for its lower bar, surely and twice alike (`BE131062` for `BF…`), so it is never sure."""
+    rv = chosen.get("certificate_serial")
+    if rv is not None and rv.value and "E" in re.match(r"^[A-Z]*", rv.value).group(0):
+        _note(out, "certificate_serial", REPAIRED)
+
+
 def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     """Repair the chosen values in place; per field, (cap, floor) for its confidence."""
     out: Caps = {}
@@ -499,5 +534,6 @@ def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     _date_words(chosen, out)
     _area_words(chosen, out)
     _book_number(chosen, out)
+    _serial_letters(chosen, out)
     _plausibility(doc_type, chosen, out)
     return out

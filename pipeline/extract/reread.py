@@ -203,7 +203,7 @@ def reread_fields(
             rv.notes["reread"] = "replaced"
             rv.value = value
             out[name] = min(_SECOND_ONLY, second * _SECOND_ONLY, conf[name])
-        elif plausible(rv.kind, value) and not plausible(rv.kind, rv.value):
+        elif plausible(rv.kind, value, rv.field) and not plausible(rv.kind, rv.value, rv.field):
             # `1391` and `1991`: only one reading is a year a document can hold.
             rv.notes["reread"] = "plausible"
             rv.value = value
@@ -212,13 +212,13 @@ def reread_fields(
             # One reading lost characters the other has (a crop's edge, `673776` of `CJ673776`,
             # `012021` of `01/2021`): the longer one, not sure.
             rv.notes["reread"] = "longer"
-            if len(value) > len(rv.value):
+            if len(value) > len(rv.value) and plausible(rv.kind, value, rv.field):
                 rv.value = value
             out[name] = min(_SECOND_ONLY, conf[name])
         else:
             # Figures and codes read two ways: a third reading, larger, decides; neither is sure.
             third = _read_again(doc_type, rv, layout, scale=_THIRD_SCALE, figures=True)
-            if third is not None and third[0] == value and plausible(rv.kind, value):
+            if third is not None and third[0] == value and plausible(rv.kind, value, rv.field):
                 rv.notes["reread"] = "third"
                 rv.value = value
                 out[name] = min(_SECOND_ONLY, second * _SECOND_ONLY)
@@ -241,11 +241,14 @@ _FIRST_YEAR = 1900
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
-def plausible(kind: str, value: str | None) -> bool:
+def plausible(kind: str, value: str | None, field: str | None = None) -> bool:
     """Whether a date or year reading is one a document can hold (`1391`, `2094` are not), and an
-    identifier has no letter where the other reading has a digit (`8I`)."""
+    identifier has no letter where the other reading has a digit (`8I`); a registration number is
+    figures only (`S105` holds the `S` of its label `Số`; a leading `L` is a `1`, see `repair`)."""
     if not value:
         return False
+    if field == "registration_number":
+        return bool(re.fullmatch(r"[LlI|]?\d+", value))
     if kind in ("date", "year"):
         last = dt.date.today().year + 1
         return all(_FIRST_YEAR <= int(y) <= last for y in _YEAR.findall(value))

@@ -36,7 +36,8 @@ class Cut:
 def clean_text(raw: str) -> str:
     # A lone hyphen between words is the value's own (`Bà Rịa - Vũng Tàu`), not a dotted leader.
     text = " ".join(t if t in ("-", "–") else clean_word(t) for t in raw.split())
-    text = normalize_text(text).strip(" :;,-–")
+    # OCR reads a capital `Đ` as `Ð` (U+00D0), a letter no Vietnamese word holds.
+    text = normalize_text(text.replace("Ð", "Đ")).strip(" :;,-–")
     text = re.sub(r"^\((?:bang chu|bằng chữ)\s*:?\s*", "", text, flags=re.IGNORECASE)
     if text.count("(") < text.count(")"):
         text = text.rstrip(") ")
@@ -97,6 +98,9 @@ def cut(kind: str, raw: str) -> Cut | None:
             return Cut("Nữ", 1.0 if "ữ" in text.lower() else 0.9)
         if re.search(r"(?<![a-z])nam(?![a-z])", folded):
             return Cut("Nam", 1.0)
+        # The value alone with its first letter lost (`ữ`, `am`): the one of the two it ends.
+        if text.lower() in ("ữ", "ữ.") or folded in ("am", "am."):
+            return Cut("Nữ" if "ữ" in text.lower() else "Nam", 0.85)
         return None
     return Cut(text, 1.0)
 

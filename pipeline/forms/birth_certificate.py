@@ -4,6 +4,7 @@ from .spec import REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpe
 
 L = LabelSpec
 _REG = ("child", "mother", "father", "declarant", "registration")
+_NAME = ("ho, chu dem, ten", "ho va ten")
 
 FORM = FormSpec(
     doc_type="birth_certificate",
@@ -26,7 +27,7 @@ FORM = FormSpec(
         "registration": ("noi dang ky khai sinh",),
     },
     labels=(
-        L("full_name", ("ho, chu dem, ten", "ho va ten"), "child"),
+        L("full_name", _NAME, "child"),
         L("date_of_birth", ("ngay, thang, nam sinh",), "child"),
         L("date_of_birth_in_words", ("ghi bang chu", "bang chu:"), "child", multiline=True),
         L("sex", ("gioi tinh",), "child"),
@@ -35,12 +36,14 @@ FORM = FormSpec(
         L("place_of_birth", ("noi sinh",), "child", multiline=True),
         L("hometown", ("que quan",), "child", multiline=True),
         L("personal_id", ("so dinh danh ca nhan",), "child"),
-        L("mother_name", ("ho, chu dem, ten nguoi me", "ho va ten me"), "mother"),
+        # A parent's name label whose last word OCR lost (`Họ và tên chRHẠM`) reads as the child's:
+        # its section is told by its place (`layout._resolve_sections`).
+        L("mother_name", ("ho, chu dem, ten nguoi me", "ho va ten me", *_NAME), "mother"),
         L("mother_birth_year", ("nam sinh",), "mother"),
         L("mother_ethnicity", ("dan toc",), "mother"),
         L("mother_nationality", ("quoc tich",), "mother"),
         L("mother_residence", ("noi cu tru", "noi thuong tru/tam tru"), "mother", True),
-        L("father_name", ("ho, chu dem, ten nguoi cha", "ho va ten cha"), "father"),
+        L("father_name", ("ho, chu dem, ten nguoi cha", "ho va ten cha", *_NAME), "father"),
         L("father_birth_year", ("nam sinh",), "father"),
         L("father_ethnicity", ("dan toc",), "father"),
         L("father_nationality", ("quoc tich",), "father"),

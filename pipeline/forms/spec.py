@@ -21,7 +21,7 @@ def fold(text: str) -> str:
     """
     out = []
     for ch in unicodedata.normalize("NFC", text):
-        if ch in "đĐ":
+        if ch in "đĐÐ":  # `Ð` (U+00D0): OCR's reading of a capital `Đ`
             out.append("d")
             continue
         base = unicodedata.normalize("NFD", ch)[0]

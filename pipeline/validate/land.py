@@ -84,6 +84,14 @@ def land_use_codes() -> dict[str, str]:
     return dict(_purposes().names)
 
 
+@lru_cache(maxsize=1)
+def purpose_wordings() -> tuple[str, ...]:
+    """Every wording of a purpose the table knows: names, their aliases and the group names."""
+    data = json.loads(resources.files(__package__).joinpath("land_purposes.json").read_text(encoding="utf-8"))
+    out = [n for e in data["purposes"].values() for n in (e["name"], *e["aliases"])]
+    return tuple(dict.fromkeys(out + list(data["groups"])))
+
+
 def code_to_purpose(code: str) -> str | None:
     return _purposes().names.get(str(code).strip().upper())
 

@@ -159,6 +159,40 @@ def _split(word: str, lex: NameLexicon) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _base(text: str) -> str:
+    """The letters without their tone marks (`ữ` → `ư`, `ắ` → `ă`)."""
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in unicodedata.normalize("NFD", text) if c not in _TONES)
+    )
+
+
+def _undoubled(word: str, by_fold: dict[str, tuple[str, ...]]) -> str | None:
+    """A syllable whose vowel OCR read twice or more (`KHẮĂC`, `ĐỨỨứC`: a stacked mark read as a
+    second letter): the run of letters that fold alike kept as one of its letters, or two, where
+    that gives a syllable of `by_fold`, the letter the table spells it with first."""
+    m = next(
+        (m for m in re.finditer(r"(\w)\1+", fold(word.lower())) if m.group(1) in "aeiouy"),
+        None,
+    )
+    if m is None or len(word) != len(fold(word.lower())):
+        return None
+    a, b = m.span()
+    if b - a == 2 and (_base(word[a:b].lower()) == "ưu" or m.group(1) == "o"):
+        return None  # `HỮU`, `CỪU`, `XOONG`: the two vowels a syllable may hold
+    for keep in (1, 2):
+        if b - a <= keep:
+            continue
+        options = [word[:a] + word[i : i + keep] + word[b:] for i in range(a, b - keep + 1)]
+        known = [o for o in options if fold(o.lower()) in by_fold]
+        if known:
+            exact = [o for o in known if _title(o) in by_fold[fold(o.lower())]]
+            return (exact or known)[0]
+    return None
+
+
 def _rejoin(words: list[str], lex: NameLexicon) -> list[str]:
     """Pieces of one syllable OCR cut apart (`PHậ M` → `PHậM`): two neighbours that are no known
     syllable on their own but are one together."""
@@ -166,7 +200,11 @@ def _rejoin(words: list[str], lex: NameLexicon) -> list[str]:
     for w in words:
         if out and not (lex.knows(out[-1]) and lex.knows(w)):
             joined = fold(out[-1] + w)
-            if joined in lex.syllable_by_fold or joined in lex.surname_by_fold:
+            if (
+                joined in lex.syllable_by_fold
+                or joined in lex.surname_by_fold
+                or _undoubled(out[-1] + w, lex.syllable_by_fold) is not None
+            ):
                 out[-1] = out[-1] + w
                 continue
         out.append(w)
@@ -216,6 +254,21 @@ def snap_person_name(text: str, alternatives: tuple[str, ...] = ()) -> ParseResu
                 out.append(_case_like(spelling, word))
                 cap = min(cap, DOUBTFUL)
                 continue
+        if i == 0 and len(key) >= 3 and not cands:
+            # A surname whose first letter OCR lost (`RAN` of `TRẦN`): the one surname it ends.
+            near = [k for k in lex.surname_by_fold if len(k) == len(key) + 1 and k[1:] == key]
+            if len(near) == 1:
+                out.append(_case_like(lex.surname_by_fold[near[0]][0], word))
+                cap = min(cap, DOUBTFUL)
+                continue
+        table_fold = by_fold if i == 0 else lex.syllable_by_fold
+        undoubled = _undoubled(word, table_fold)
+        if undoubled is not None:
+            cands = table_fold[fold(undoubled.lower())]
+            spelling = _title(undoubled) if _title(undoubled) in cands else cands[0]
+            out.append(_case_like(spelling, undoubled))
+            cap = min(cap, DOUBTFUL)
+            continue
         split = _split(word, lex) if len(key) >= 4 else None
         if split is not None:
             out += [_case_like(s, word) for s in split]
@@ -304,7 +357,17 @@ def _snap_closed(text: str, names: tuple[str, ...], other: dict[str, str]) -> Pa
     partial = [s for s in scored if _contains(_words(s[3]), words)]
     if partial and not best[1]:
         return ParseResult(min(partial, key=lambda s: -s[2])[3], IMPOSSIBLE)
+    stem = _T_STEM.sub("T", text.strip())
+    if stem != text.strip():
+        # A `T` whose bar OCR lost, read as `l` or `I` (`lày`): the name it then spells exactly.
+        again = _snap_closed(stem, names, other)
+        if again.confidence >= SNAPPED:
+            return ParseResult(again.value, SNAPPED)
     return ParseResult(text, DOUBTFUL)
+
+
+#: A word's first letter OCR reads for a `T` that lost its bar.
+_T_STEM = re.compile(r"(?<!\w)[lI|](?=[^\W\d_])")
 
 
 def snap_ethnicity(text: str) -> ParseResult[str]:

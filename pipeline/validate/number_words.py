@@ -649,6 +649,7 @@ def snap_date_words(text: str, expected: date | None = None) -> ParseResult[str]
     raw = re.sub(r"\.+", " ", nfc(text)).split()
     if len(raw) >= 2 and fold((raw[0] + raw[1]).lower()) == "ngay":
         raw[:2] = [raw[0] + raw[1]]  # `N gày`: the opening word cut in two
+    raw = _rejoined(raw)
     out: list[str] = []
     keys: list[str | None] = []
     for piece in raw:
@@ -694,6 +695,20 @@ def snap_date_words(text: str, expected: date | None = None) -> ParseResult[str]
     if parsed.value is None or (expected is not None and parsed.value != expected):
         return ParseResult(value, 0.6, parsed.issues)
     return ParseResult(value, 1.0 if value == nfc(text).strip() else 0.85)
+
+
+def _rejoined(raw: list[str]) -> list[str]:
+    """Number words OCR cut in two (`không t răm`): two neighbours, at least one of them no number
+    word, that together spell one."""
+    out: list[str] = []
+    for piece in raw:
+        if out:
+            a, b = fold(out[-1].lower()), fold(piece.lower())
+            if (a not in _VOCAB or b not in _VOCAB) and (a + b) in _VOCAB and a.isalpha() and b.isalpha():
+                out[-1] += piece
+                continue
+        out.append(piece)
+    return out
 
 
 def _fill_unknown(out: list[str], keys: list[str | None], expected: date) -> list[str]:
@@ -742,6 +757,8 @@ def snap_area_words(text: str, expected: Decimal | None = None) -> ParseResult[s
         known += 1
     if not known:
         return ParseResult.failed(_unreadable(None))
+    if fold(out[-1].lower()).strip(" ,.;:)") == "met":
+        out.append(_cased("vuông", out[-1]))  # the unit is two words: `vuông` wrapped to a lost line
     value = " ".join(out)
     parsed = parse_area_words(value)
     if parsed.value is None or (expected is not None and parsed.value != expected):
