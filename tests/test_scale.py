@@ -413,8 +413,21 @@ def test_killed_workers_and_broker_restart_finish_exactly_once(private_broker, p
     # A worker killed while writing leaves its temporary `.part` file (store/storage.py: nothing
     # reads one); the step ran again, so the file it was writing exists in full.
     for part in (p for p in files if p.name.endswith(".part")):
-        final = part.with_name(part.name[1:].rsplit(".", 2)[0])
+        final = _final_of(part)
         assert final.is_file() and final.stat().st_size > 0, part
+
+
+def _final_of(part: Path) -> Path:
+    """The file a temporary file was for: `.d1.pdf.1a2b3c4d.part` (the storage's) → `d1.pdf`; the
+    PDF writer's own inside it, `..d1.pdf.1a2b3c4d.part.part` (a worker killed while saving the
+    PDF), → `d1.pdf` too."""
+    name = part.name
+    while name.startswith(".") and name.endswith(".part"):
+        name = name[1 : -len(".part")]
+        head, _, tail = name.rpartition(".")
+        if len(tail) == 8 and all(c in "0123456789abcdef" for c in tail):  # the storage's random part
+            name = head
+    return part.with_name(name)
 
 
 def test_signing_waits_for_its_keystore_worker(shared_redis, postgres_url, tmp_path):  # noqa: F811
