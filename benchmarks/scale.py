@@ -426,6 +426,13 @@ def main() -> None:
     ap.add_argument("--per-input", type=int, default=10, help="light stage: pages per input folder")
     ap.add_argument("--level", default="medium", help="real stage: sample level")
     ap.add_argument(
+        "--warmup",
+        type=int,
+        default=2,
+        help="pages of a first, untimed batch (each worker process and `direct` alike): what a "
+        "process does once (loading the OCR model, form tables, place lists) is not timed",
+    )
+    ap.add_argument(
         "--files",
         choices=("pages", "tiff"),
         default="pages",
@@ -468,7 +475,7 @@ def main() -> None:
     rows: list[Row] = []
     work = Path(tempfile.mkdtemp(prefix="sohoa-scale-"))
     try:
-        warmup = make_inputs(work / "warmup", args.stage, 2, 2, args.level, args.files)
+        warmup = make_inputs(work / "warmup", args.stage, args.warmup, 2, args.level, args.files)
         for pages in sizes:
             inputs = make_inputs(
                 work / f"in-{pages}", args.stage, pages, args.per_input, args.level, args.files
