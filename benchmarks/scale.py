@@ -27,7 +27,7 @@ jobs on a shared machine do not blur (`--renice` keeps them off the wall-clock f
 
     .venv/bin/python benchmarks/scale.py [--stage light|real] [--pages 100,1000,5000]
         [--configs redis/postgresql,rabbitmq/postgresql,embedded/sqlite] [--workers 1,2]
-        [--per-input 10] [--level medium] [--files pages|tiff] [--layout single|split] [--repeat 3] [--renice -10]
+        [--per-input 10] [--level medium] [--files pages|tiff] [--warmup 2] [--layout single|split] [--repeat 3] [--renice -10]
         [--json scale.json]
 
 Needs Redis on 127.0.0.1:6379, RabbitMQ on 127.0.0.1:5672 (`rabbitmqctl` to add a vhost; run as
