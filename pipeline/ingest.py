@@ -196,7 +196,7 @@ def read_frame(
     try:
         data = path.read_bytes()
         im = Image.open(io.BytesIO(data))  # a buffer, not the file: nothing to close later
-        jpeg = _jpeg_as_is(path, im) if getattr(im, "n_frames", 1) == 1 else None
+        jpeg = _jpeg_as_is(path, im, data) if getattr(im, "n_frames", 1) == 1 else None
         im.seek(frame)
         turned = frame == 0 and im.getexif().get(_EXIF_ORIENTATION, 1) != 1
         image = im if im.mode in ("RGB", "L") and not turned else _decoded_frame(path, im, frame)[0]
@@ -207,13 +207,14 @@ def read_frame(
     return Page(index, image, dpi=dpi, dpi_known=dpi_known, source_jpeg=jpeg, origin=(path, frame))
 
 
-def _jpeg_as_is(path: Path, im: Image.Image) -> bytes | None:
-    """The file's bytes when it is an RGB or grey JPEG shown as stored (no EXIF turn), else None."""
+def _jpeg_as_is(path: Path, im: Image.Image, data: bytes | None = None) -> bytes | None:
+    """The file's bytes (`data`, when read already) when it is an RGB or grey JPEG shown as stored
+    (no EXIF turn), else None."""
     if im.format != "JPEG" or im.mode not in ("RGB", "L"):
         return None
     if im.getexif().get(_EXIF_ORIENTATION, 1) != 1:
         return None
-    return path.read_bytes()
+    return data if data is not None else path.read_bytes()
 
 
 _EXIF_ORIENTATION = 0x0112

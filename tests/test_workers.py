@@ -387,6 +387,27 @@ def _fields_of(result: dict) -> list[dict]:
     ]
 
 
+def _direct_results(inputs: list[Path], out: Path) -> list[dict]:
+    """`sohoa process`'s result.json of each input, in one process."""
+    from sohoa.pipeline.process import ProcessOptions, process_input
+
+    options = ProcessOptions(workers=0)
+    return [json.loads((process_input(p, out, options).out_dir / "result.json").read_text()) for p in inputs]
+
+
+def _worker_results(runtime: Runtime, inputs: list[Path]) -> list[dict]:
+    """The workers' result.json of each input: one batch on one thread, embedded broker."""
+    try:
+        batch = runtime.submit(inputs)
+        runtime.start(WorkerOptions(ocr_threads=0, assemble_threads=1))
+        assert runtime.wait([batch], timeout=300)
+    finally:
+        runtime.stop()
+    return [
+        json.loads(runtime.storage.read_bytes(f"inputs/{i}/result.json")) for i in range(1, len(inputs) + 1)
+    ]
+
+
 def test_workers_extract_what_sohoa_process_extracts(tmp_path):
     """The workers' fields, values and confidences, are those of `sohoa process` on the same pages,
     whether the extraction reads its pages' OCR images as the OCR step stored them or, when they
@@ -394,7 +415,6 @@ def test_workers_extract_what_sohoa_process_extracts(tmp_path):
     deskewed image OCR read, either way. Once extracted, nothing of those images is left behind.
     Pages: `sohoa.samples.generate` (n=3, seed 1, level hard: tilted, noisy JPEG scans with seals,
     where re-reading decides some fields); SQLite and the embedded broker."""
-    from sohoa.pipeline.process import ProcessOptions, process_input
     from sohoa.samples import generate
     from sohoa.store.storage import Storage
 
@@ -406,11 +426,7 @@ def test_workers_extract_what_sohoa_process_extracts(tmp_path):
 
     truth = generate(tmp_path / "samples", n=3, seed=1, level="hard")
     folders = [tmp_path / "samples" / t.id for t in truth]
-    options = ProcessOptions(workers=0)
-    direct = [
-        json.loads((process_input(f, tmp_path / "direct", options).out_dir / "result.json").read_text())
-        for f in folders
-    ]
+    direct = _direct_results(folders, tmp_path / "direct")
     assert sum(len(d["fields"]) for r in direct for d in r["documents"]) > 20
 
     for stored in (True, False):
@@ -418,14 +434,7 @@ def test_workers_extract_what_sohoa_process_extracts(tmp_path):
         runtime = _runtime(url, tmp_path / f"storage-{stored}")
         if not stored:
             runtime.storage = runtime.context.storage = LosingOcrImages(runtime.storage.root)
-        try:
-            batch = runtime.submit(folders)
-            runtime.start(WorkerOptions(ocr_threads=0, assemble_threads=1))
-            assert runtime.wait([batch], timeout=300)
-        finally:
-            runtime.stop()
-        for i, expected in enumerate(direct, start=1):
-            got = json.loads(runtime.storage.read_bytes(f"inputs/{i}/result.json"))
+        for i, (got, expected) in enumerate(zip(_worker_results(runtime, folders), direct, strict=True)):
             assert _fields_of(got) == _fields_of(expected), (stored, i)
         assert not [k for k in runtime.storage.files() if k.endswith(".lz4")]
 
@@ -441,7 +450,6 @@ def test_pages_of_image_files_are_read_from_the_submitted_file(tmp_path):
 
     from PIL import Image
     from sohoa.pipeline.pdf import PdfPage, write_pdf
-    from sohoa.pipeline.process import ProcessOptions, process_input
 
     page = birth_certificate()
     folder = tmp_path / "in" / "folder"
@@ -458,23 +466,9 @@ def test_pages_of_image_files_are_read_from_the_submitted_file(tmp_path):
     write_pdf([PdfPage(image=page, dpi=200, source_jpeg=jpeg.getvalue())], pdf, title="t")
     inputs = [folder, tiff, pdf]
 
-    direct = [
-        json.loads(
-            (
-                process_input(p, tmp_path / "direct", ProcessOptions(workers=0)).out_dir / "result.json"
-            ).read_text()
-        )
-        for p in inputs
-    ]
+    direct = _direct_results(inputs, tmp_path / "direct")
     runtime = _runtime(f"sqlite:///{tmp_path / 'state.db'}", tmp_path / "storage")
-    try:
-        batch = runtime.submit(inputs)
-        runtime.start(WorkerOptions(ocr_threads=0, assemble_threads=1))
-        assert runtime.wait([batch], timeout=300)
-    finally:
-        runtime.stop()
-    for i, expected in enumerate(direct, start=1):
-        got = json.loads(runtime.storage.read_bytes(f"inputs/{i}/result.json"))
+    for got, expected in zip(_worker_results(runtime, inputs), direct, strict=True):
         pages = [(p["index"], p["status"], p["rotation"], p["text"]) for p in got["pages"]]
         assert pages == [(p["index"], p["status"], p["rotation"], p["text"]) for p in expected["pages"]]
         assert _fields_of(got) == _fields_of(expected)
