@@ -476,3 +476,31 @@ def test_pages_of_image_files_are_read_from_the_submitted_file(tmp_path):
     assert all(len(p["text"]) > 100 for r in direct for p in r["pages"])
     stored = [k for k in runtime.storage.files() if "/pages/" in k]
     assert stored == ["inputs/3/pages/0001.jpg"]  # the PDF's page only
+
+
+def test_rarely_used_queues_are_looked_at_less_often():
+    """Consumers of delay queues and of the shared sign queue wait a second between looks; the
+    page and assembly queues keep the short wait (Dramatiq's Redis consumer polls: each look is a
+    round trip). On Dramatiq's stub broker, in memory."""
+    from dramatiq.brokers.stub import StubBroker
+    from sohoa.workers.runtime import RARE_QUEUE_WAIT_MS, _Worker
+
+    broker = StubBroker()
+    for queue in ("ocr", "sign"):
+        broker.declare_queue(queue)
+    worker = _Worker(
+        broker, queues={"ocr", "sign"}, worker_threads=1, worker_timeout=100, rare=frozenset({"sign"})
+    )
+    worker.start()
+    try:
+        waits = {name: consumer.worker_timeout for name, consumer in worker.consumers.items()}
+        assert waits == {
+            "ocr": 100,
+            "ocr.DQ": RARE_QUEUE_WAIT_MS,
+            "sign": RARE_QUEUE_WAIT_MS,
+            "sign.DQ": RARE_QUEUE_WAIT_MS,
+        }
+        assert worker.worker_timeout == 100 and RARE_QUEUE_WAIT_MS > 100
+    finally:
+        worker.stop()
+        broker.close()

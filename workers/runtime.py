@@ -28,6 +28,7 @@ from pathlib import Path
 
 import dramatiq
 import structlog
+from dramatiq.common import q_name
 from sohoa.pipeline.parallel import one_thread_per_page, release_memory
 from sohoa.pipeline.process import ProcessOptions
 from sohoa.store import db, state
@@ -107,7 +108,8 @@ class _Worker(dramatiq.Worker):
         self._rare = rare
 
     def _add_consumer(self, queue_name: str, *, delay: bool = False) -> None:
-        if not delay and queue_name not in self._rare:
+        # A delay queue may come as a plain queue first (the stub broker declares it as one).
+        if not delay and q_name(queue_name) == queue_name and queue_name not in self._rare:
             return super()._add_consumer(queue_name, delay=delay)
         # Called on the starting thread, before the worker threads exist (which read the timeout too).
         timeout, self.worker_timeout = self.worker_timeout, max(self.worker_timeout, RARE_QUEUE_WAIT_MS)
