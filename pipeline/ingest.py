@@ -156,7 +156,7 @@ def _image_frames(
                     # pixels are decoded where the page is read (a damaged frame fails there).
                     turned = frame == 0 and im.getexif().get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8)
                     size = (im.height, im.width) if turned else im.size
-                    yield _Unread(size, path, frame), _dpi_of(im), None, frame
+                    yield _Unread(size), _dpi_of(im), None, frame
             except (OSError, ValueError, SyntaxError) as exc:
                 yield PageFailure(0, _corrupt_image(path, exc).info())
 
@@ -169,11 +169,10 @@ def _decoded_frame(path: Path, im: Image.Image, frame: int) -> tuple[Image.Image
 
 @dataclass(frozen=True)
 class _Unread:
-    """Stands for a frame's image in a `Page` of `pages(decode=False)`: its size only."""
+    """Stands for a frame's image in a `Page` of `pages(decode=False)`: its size only (the page's
+    `origin` says where the frame is)."""
 
     size: tuple[int, int]
-    path: Path
-    frame: int
 
     @property
     def width(self) -> int:

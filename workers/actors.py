@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 import dramatiq
 import structlog
@@ -232,7 +233,7 @@ def ingest_input(input_id: int) -> None:
     ctx.send_all(steps)
 
 
-def _source_file_key(source_key: str, source_path, file) -> str:
+def _source_file_key(source_key: str, source_path: Path, file: Path) -> str:
     """The storage key of an image file of a submitted input (the input itself, or a file of its
     folder)."""
     relative = file.relative_to(source_path).as_posix()
