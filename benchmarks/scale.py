@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -55,7 +56,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
-from sohoa.pipeline.parallel import one_thread_per_page
+from sohoa.pipeline.parallel import keep_page_memory, one_thread_per_page
 from sohoa.pipeline.process import ProcessOptions, process_input
 from sohoa.store import db
 from sqlalchemy import create_engine, text
@@ -83,6 +84,7 @@ class Row:
     busy_cores: float | None = None  # machine CPU seconds per wall second during the timed batch
     cpu_s_per_page: float | None = None  # CPU seconds per page: workers + broker + database
     cpu_overhead_pct: float | None = None
+    faults_per_page: float | None = None  # minor page faults per page of the pipeline's processes
 
 
 def _cpu_ticks() -> tuple[int, int]:
@@ -119,15 +121,15 @@ def _pids_named(names: tuple[str, ...], database: str | None = None) -> list[int
     return pids
 
 
-def _cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system CPU seconds of each of these processes still running."""
+def _cpu_seconds(pids: list[int]) -> dict[int, tuple[float, int]]:
+    """User + system CPU seconds and minor page faults of each of these processes still running."""
     seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        seconds[pid] = ((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[7]))
     return seconds
 
 
@@ -373,11 +375,19 @@ def run_workers(
         name = url.rsplit("/", 1)[1]
         workers = [p.pid for p in procs]
         before, own = _cpu_seconds(workers + _pids_named(SERVICES, name)), time.process_time()
+        own_faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         seconds = _run_batch(runtime, engine, inputs, broker_url is None, 24 * 3600)
         after = _cpu_seconds(workers + _pids_named(SERVICES, name))
         # a process started meanwhile (a database connection) counts from zero
-        cpu = sum(v - before.get(pid, 0.0) for pid, v in after.items()) + time.process_time() - own
-        return seconds, max((_peak_mb(p.pid) for p in procs), default=None), busy.stop(), cpu
+        cpu = (
+            sum(v - before.get(pid, (0.0, 0))[0] for pid, (v, _) in after.items()) + time.process_time() - own
+        )
+        # the pipeline's own page faults: the worker processes', or this process's when embedded
+        if procs:
+            faults = sum(after[pid][1] - before[pid][1] for pid in workers if pid in after and pid in before)
+        else:
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - own_faults
+        return seconds, max((_peak_mb(p.pid) for p in procs), default=None), busy.stop(), cpu, faults
 
 
 def _peak_mb(pid: int) -> float:
@@ -396,18 +406,20 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.kill()
 
 
-def run_direct(warmup: list[Path], inputs: list[Path], out: Path) -> tuple[float, float, float]:
+def run_direct(warmup: list[Path], inputs: list[Path], out: Path) -> tuple[float, float, float, int]:
     """Seconds for the inputs through the pipeline in this process, the busy cores meanwhile, and
-    this process's CPU seconds."""
+    this process's CPU seconds and minor page faults."""
     options = ProcessOptions(one_document=True, workers=0)
     for path in warmup:
         process_input(path, out / "warmup", options)
     busy = BusyCores()
     busy.start()
     started, cpu = time.perf_counter(), time.process_time()
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for path in inputs:
         process_input(path, out / "timed", options)
-    return time.perf_counter() - started, busy.stop(), time.process_time() - cpu
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+    return time.perf_counter() - started, busy.stop(), time.process_time() - cpu, faults
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -468,6 +480,7 @@ def main() -> None:
         _renice_services(args.renice)
     configure_logging("warning")
     one_thread_per_page()  # "direct" reads on one thread, as a worker does
+    keep_page_memory()  # and keeps a page's memory for the next, as a worker does
     sizes = [int(n) for n in args.pages.split(",")]
     configs = [tuple(c.split("/")) for c in args.configs.split(",")]
     counts = [int(n) for n in args.workers.split(",")]
@@ -480,12 +493,13 @@ def main() -> None:
             inputs = make_inputs(
                 work / f"in-{pages}", args.stage, pages, args.per_input, args.level, args.files
             )
-            seconds, busy, cpu = _median(
+            seconds, busy, cpu, faults = _median(
                 [run_direct(warmup, inputs, work / f"direct-{pages}-{k}") for k in range(args.repeat)]
             )
             direct = Row("direct", "-", 1, pages, seconds, 60 * pages / seconds, seconds / pages)
             direct.busy_cores = busy
             direct.cpu_s_per_page = cpu / pages
+            direct.faults_per_page = faults / pages
             rows.append(direct)
             _print(rows[-1])
             for broker_kind, db_kind in configs:
@@ -496,7 +510,7 @@ def main() -> None:
                         base = Path(tempfile.mkdtemp(prefix="run-", dir=work))
                         runs.append(run_workers(broker_kind, db_kind, n, warmup, inputs, base, args.layout))
                         shutil.rmtree(base, ignore_errors=True)
-                    seconds, peak, busy, cpu = _median(runs)
+                    seconds, peak, busy, cpu, faults = _median(runs)
                     row = Row(
                         broker_kind, db_kind, n, pages, seconds, 60 * pages / seconds, seconds * n / pages
                     )
@@ -504,6 +518,7 @@ def main() -> None:
                     row.worker_peak_mb = peak
                     row.busy_cores = busy
                     row.cpu_s_per_page = cpu / pages
+                    row.faults_per_page = faults / pages
                     row.cpu_overhead_pct = 100 * (row.cpu_s_per_page / direct.cpu_s_per_page - 1)
                     if n == 1:
                         one = row
@@ -521,9 +536,9 @@ def main() -> None:
     )
     print(
         "| broker | db | workers | pages | pages/min | s/page | overhead % | scaling | worker peak RSS "
-        "| busy cores | CPU s/page | CPU overhead % |"
+        "| busy cores | CPU s/page | CPU overhead % | page faults/page |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         overhead = "" if r.overhead_pct is None else f"{r.overhead_pct:+.1f}"
         scaling = "" if r.scaling is None else f"{r.scaling:.2f}×"
@@ -532,7 +547,7 @@ def main() -> None:
         print(
             f"| {r.broker} | {r.db} | {r.workers} | {r.pages} | {r.pages_per_min:.0f} | "
             f"{r.s_per_page:.3f} | {overhead} | {scaling} | {peak} | {r.busy_cores:.2f} | "
-            f"{r.cpu_s_per_page:.3f} | {cpu_overhead} |"
+            f"{r.cpu_s_per_page:.3f} | {cpu_overhead} | {r.faults_per_page:,.0f} |"
         )
     args.json.write_text(
         json.dumps(

@@ -79,6 +79,7 @@ def process(
     result.json + words.json per input."""
     from sohoa.doctor import require_ocr_tools
     from sohoa.pipeline.errors import MissingDependencyError
+    from sohoa.pipeline.parallel import keep_page_memory
     from sohoa.pipeline.process import ProcessOptions, is_done, output_dir_for, process_input
 
     settings = _settings()
@@ -103,6 +104,7 @@ def process(
         jpeg_quality=settings.jpeg_quality,
         one_document=one_document,
     )
+    keep_page_memory()  # what one page's images freed serves the next (and the page workers do too)
     outcomes = []
     skipped = []
     with Progress(
