@@ -23,7 +23,12 @@ during the timed batch ÷ its wall time (all processes: workers, broker, databas
 what a second worker can add on a 2-core machine; CPU s/page = CPU seconds of the workers, the
 local PostgreSQL, Redis and RabbitMQ processes and this process during the timed batch ÷ pages
 ("direct": this process's), and CPU overhead = that against "direct" — the overhead that other
-jobs on a shared machine do not blur (`--renice` keeps them off the wall-clock figures too).
+jobs on a shared machine do not blur (`--renice` keeps them off the wall-clock figures too);
+page faults/page = minor page faults of the worker processes (embedded and "direct": this
+process's) ÷ pages. With `--repeat N` the runs go in N rounds (direct, then every configuration
+once), a row shows its median run, and both overheads are the median of each round's ratio to its
+own direct run: a single run on this kind of VM moves by up to ±10%, and what drifts over minutes
+then weighs on both sides of each ratio.
 
     .venv/bin/python benchmarks/scale.py [--stage light|real] [--pages 100,1000,5000]
         [--configs redis/postgresql,rabbitmq/postgresql,embedded/sqlite] [--workers 1,2]
@@ -44,6 +49,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -452,7 +458,11 @@ def main() -> None:
         "artefacts) or as one multi-page TIFF",
     )
     ap.add_argument(
-        "--repeat", type=int, default=1, help="runs per row; the row shows the run with the median time"
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds (direct, then each configuration once); a row shows its median run, overheads are "
+        "the median of the rounds' ratios",
     )
     ap.add_argument(
         "--layout",
@@ -493,39 +503,45 @@ def main() -> None:
             inputs = make_inputs(
                 work / f"in-{pages}", args.stage, pages, args.per_input, args.level, args.files
             )
-            seconds, busy, cpu, faults = _median(
-                [run_direct(warmup, inputs, work / f"direct-{pages}-{k}") for k in range(args.repeat)]
-            )
+            # Rounds: the direct run, then one run of every configuration, so that what drifts on a
+            # shared or virtual machine over minutes weighs on both sides of each comparison.
+            keys = [(b, d, n) for b, d in configs for n in (counts if b != "embedded" else [1])]
+            direct_runs: list[tuple] = []
+            runs: dict[tuple, list[tuple]] = {key: [] for key in keys}
+            for k in range(args.repeat):
+                direct_runs.append(run_direct(warmup, inputs, work / f"direct-{pages}-{k}"))
+                for key in keys:
+                    base = Path(tempfile.mkdtemp(prefix="run-", dir=work))
+                    runs[key].append(run_workers(*key, warmup, inputs, base, args.layout))
+                    shutil.rmtree(base, ignore_errors=True)
+            seconds, busy, cpu, faults = _median(direct_runs)
             direct = Row("direct", "-", 1, pages, seconds, 60 * pages / seconds, seconds / pages)
             direct.busy_cores = busy
             direct.cpu_s_per_page = cpu / pages
             direct.faults_per_page = faults / pages
             rows.append(direct)
             _print(rows[-1])
-            for broker_kind, db_kind in configs:
-                one = None
-                for n in counts if broker_kind != "embedded" else [1]:
-                    runs = []
-                    for _ in range(args.repeat):
-                        base = Path(tempfile.mkdtemp(prefix="run-", dir=work))
-                        runs.append(run_workers(broker_kind, db_kind, n, warmup, inputs, base, args.layout))
-                        shutil.rmtree(base, ignore_errors=True)
-                    seconds, peak, busy, cpu, faults = _median(runs)
-                    row = Row(
-                        broker_kind, db_kind, n, pages, seconds, 60 * pages / seconds, seconds * n / pages
-                    )
-                    row.overhead_pct = 100 * (row.s_per_page / direct.s_per_page - 1)
-                    row.worker_peak_mb = peak
-                    row.busy_cores = busy
-                    row.cpu_s_per_page = cpu / pages
-                    row.faults_per_page = faults / pages
-                    row.cpu_overhead_pct = 100 * (row.cpu_s_per_page / direct.cpu_s_per_page - 1)
-                    if n == 1:
-                        one = row
-                    elif one is not None:
-                        row.scaling = row.pages_per_min / one.pages_per_min
-                    rows.append(row)
-                    _print(row)
+            one = None
+            for (broker_kind, db_kind, n), these in runs.items():
+                seconds, peak, busy, cpu, faults = _median(these)
+                row = Row(broker_kind, db_kind, n, pages, seconds, 60 * pages / seconds, seconds * n / pages)
+                # overhead: the median of each round's ratio to that round's direct run
+                row.overhead_pct = 100 * (
+                    statistics.median(r[0] * n / d[0] for r, d in zip(these, direct_runs, strict=True)) - 1
+                )
+                row.worker_peak_mb = peak
+                row.busy_cores = busy
+                row.cpu_s_per_page = cpu / pages
+                row.faults_per_page = faults / pages
+                row.cpu_overhead_pct = 100 * (
+                    statistics.median(r[3] / d[2] for r, d in zip(these, direct_runs, strict=True)) - 1
+                )
+                if n == 1:
+                    one = row
+                elif one is not None and one.broker == broker_kind and one.db == db_kind:
+                    row.scaling = row.pages_per_min / one.pages_per_min
+                rows.append(row)
+                _print(row)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if args.renice is not None:
