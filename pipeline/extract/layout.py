@@ -347,6 +347,16 @@ def _into_capitals(run: list[Word], toks: tuple[str, ...]) -> bool:
     )
 
 
+def _rank(cand: tuple[int, int, float, _Phrase], words: list[Word]) -> tuple[float, float, int]:
+    """Sort key of overlapping phrase candidates: the most letters matched first (a long label read
+    with a slip beats a short one inside it), then the fewest letters wrong (`người raẹ` is
+    `người mẹ` with two slips and `người cha` with three: both match 22 letters)."""
+    i, j, score, ph = cand
+    read = " ".join(t for w in words[i:j] for t in w.toks)
+    matched = score * (len(" ".join(ph.toks)) + len(read)) / 2
+    return (-round(matched, 6), -score, i)
+
+
 def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
     phrases = _phrases(form)
     hits: list[Hit] = []
@@ -362,7 +372,7 @@ def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
             stopped: list[tuple[int, int]] = []
             consuming = [c for c in cands if c[3].kind != "section"]
             # Best first by matched letters: a long label read with a slip beats a short one inside it.
-            consuming.sort(key=lambda c: (-c[2] * len(c[3].alias), c[0]))
+            consuming.sort(key=lambda c: _rank(c, words))
             for i, j, score, ph in consuming:
                 if any(i < b and a < j for a, b in taken):
                     continue
@@ -371,7 +381,7 @@ def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
                     stopped.append((i, j))
                 hits.append(Hit(ph.kind, pl.index, words[i:j], score, ph.alias, ph.specs))
             sections = [c for c in cands if c[3].kind == "section"]
-            sections.sort(key=lambda c: (-c[2] * len(c[3].alias), c[0]))
+            sections.sort(key=lambda c: _rank(c, words))
             # A section phrase inside a stop phrase (`GIẤY KHAI SINH` in `NGƯỜI KÝ GIẤY KHAI SINH`)
             # opens no section.
             taken = list(stopped)

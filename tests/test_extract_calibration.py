@@ -1,0 +1,104 @@
+"""Confidence where the evidence is weak, and what a blank row's reading may report (issue 8,
+sets no rule was tuned on): words, values and pages are made here (no Tesseract)."""
+
+from __future__ import annotations
+
+from sohoa.pipeline.extract import extract_fields
+from sohoa.pipeline.extract import reread as reread_mod
+from sohoa.pipeline.extract.assemble import RawValue
+from sohoa.pipeline.extract.confidence import _unchecked
+from sohoa.pipeline.extract.repair import repair
+from sohoa.pipeline.extract.reread import reread_fields, sure_words
+from sohoa.schemas import OcrWord
+
+from tests.extract_pages import birth_page, death_page
+
+
+def _words(*pairs: tuple[str, float]) -> list[OcrWord]:
+    return [
+        OcrWord(text=t, box=(40 * k, 0, 40 * k + 30, 30), confidence=c, line=0) for k, (t, c) in enumerate(pairs)
+    ]
+
+
+def rv(field: str, kind: str, value: str) -> RawValue:
+    r = RawValue(field, kind, value, [], 1.0, 0)
+    r.value = value
+    return r
+
+
+def test_a_dotted_line_read_as_unsure_specks_gives_no_value():
+    # Most of the reading unsure: the few sure-looking figures are chance, not a number.
+    junk = _words(
+        ("1", 0.18), ("12121", 0.17), ("L1", 0.11), ("b1", 0.2), ("TẾ", 0.06), ("V11", 0.13),
+        ("771", 0.61), ("(121", 0.52), ("(221246", 0.32), ("0201", 0.5), ("71", 0.69), ("120216", 0.32),
+    )
+    assert sure_words(junk) == []
+    # A value read surely beside a speck or two of its dotted line is kept.
+    value = _words(("Kinh", 0.93), ("r1", 0.2))
+    assert [w.text for w in sure_words(value)] == ["Kinh"]
+    assert [w.text for w in sure_words(_words(("094044716416", 0.9)))] == ["094044716416"]
+
+
+def _with_word(page, old: str, new: str):
+    words = [w.model_copy(update={"text": new}) if w.text == old else w for w in page.words]
+    assert words != page.words
+    return page.__class__(prepared=page.prepared, words=words, lines=page.lines)
+
+
+def test_mothers_label_read_with_a_slip_still_opens_the_mothers_block():
+    # `người raẹ` is `người mẹ` with two letters wrong and `người cha` with three: the mother's.
+    page = _with_word(birth_page(), "mẹ:", "raẹ:")
+    got = extract_fields("birth_certificate", [page], reread=False).fields
+    assert got["mother_name"].value == "LÊ THỊ BÌNH"
+    assert got["mother_birth_year"].value == "1995"
+    assert got["father_name"].value == "NGUYỄN VĂN BÌNH"
+    assert got["father_birth_year"].value == "1990"
+
+
+def test_register_number_of_zeros_is_never_sure():
+    chosen = {"book_number": rv("book_number", "identifier", "0")}
+    assert repair("birth_certificate", chosen)["book_number"][0] <= 0.5
+    chosen = {"registration_number": rv("registration_number", "identifier", "00")}
+    assert repair("birth_certificate", chosen)["registration_number"][0] <= 0.5
+    chosen = {"book_number": rv("book_number", "identifier", "01/2020")}
+    assert repair("birth_certificate", chosen).get("book_number", (1.0, 0.0))[0] == 1.0
+
+
+def test_a_form_of_use_the_law_does_not_know_is_not_sure():
+    chosen = {"usage_form": rv("usage_form", "text", "Sử dụng")}  # `riêng` lost
+    assert repair("land_use_certificate", chosen)["usage_form"][0] < 0.9
+    chosen = {"usage_form": rv("usage_form", "text", "Sử dụng riêng")}
+    assert repair("land_use_certificate", chosen).get("usage_form", (1.0, 0.0))[0] == 1.0
+
+
+def test_register_numbers_are_read_twice_and_a_differing_crop_only_lowers_them(monkeypatch):
+    number = rv("registration_number", "identifier", "84")
+    assert _unchecked(number) and not _unchecked(rv("full_name", "text", "LÊ AN"))
+    number.notes["confirm_only"] = True
+    monkeypatch.setattr(reread_mod, "_read_again", lambda *a, **k: ("34", 0.95))
+    out = reread_fields("death_certificate", {"registration_number": number}, {"registration_number": 0.95}, None)
+    assert number.value == "84" and out["registration_number"] < 0.9
+    # Without `confirm_only` (a value under the bar), the rules of a second reading apply.
+    low = rv("registration_number", "identifier", "84")
+    monkeypatch.setattr(reread_mod, "_read_again", lambda *a, **k: ("84", 0.95))
+    out = reread_fields("death_certificate", {"registration_number": low}, {"registration_number": 0.8}, None)
+    assert low.value == "84" and out["registration_number"] > 0.8
+
+
+def _death_with_paper_number(number: str):
+    page = death_page(copy=True)
+    words = list(page.words)
+    k = max(i for i, w in enumerate(words) if w.text == "077041781865")  # the identity paper's
+    words[k] = words[k].model_copy(update={"text": number})
+    return page.__class__(prepared=page.prepared, words=words, lines=page.lines)
+
+
+def test_identity_number_printed_twice_differently_is_not_sure():
+    same = extract_fields("death_certificate", [death_page(copy=True)], reread=False).fields
+    assert same["personal_id"].value == "077041781865" and same["personal_id"].confidence >= 0.9
+    one_off = extract_fields("death_certificate", [_death_with_paper_number("077041781665")], reread=False)
+    assert one_off.fields["personal_id"].value == "077041781865"
+    assert one_off.fields["personal_id"].confidence < 0.9
+    # Another person's number (most figures differ) says nothing about this one.
+    other = extract_fields("death_certificate", [_death_with_paper_number("077041123456")], reread=False)
+    assert other.fields["personal_id"].confidence >= 0.9
