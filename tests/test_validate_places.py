@@ -17,6 +17,7 @@ from sohoa.pipeline.validate.places import (  # _tables: the package's rows, to 
     find_province,
     normalize_place,
     province_2025_for,
+    snap_place,
     provinces,
     random_place,
 )
@@ -200,3 +201,12 @@ def test_random_places_are_reproducible_and_real() -> None:
     assert a == b
     assert all(p.commune and p.district and p.province and p.commune_code for p in a)
     assert len({p.province_code for p in a}) > 5
+
+
+def test_capital_i_of_ia_read_as_a_lower_case_l():
+    # `Ia Ga`: OCR reads the capital `I` as `l`; the unit is still found, below full confidence.
+    got = snap_place("Tổ dân phố 15, xã la Ga, huyện Chư Prông, tỉnh Gia Lai")
+    assert got.value == "Tổ dân phố 15, xã Ia Ga, huyện Chư Prông, tỉnh Gia Lai"
+    assert got.confidence < 1.0
+    # A unit whose name starts with `L` as read stays as read.
+    assert snap_place("xã Lạc Hòa, huyện Vĩnh Châu, tỉnh Sóc Trăng").confidence == 1.0

@@ -445,6 +445,10 @@ _TYPES_BY_LEVEL = {
 _PREFIX_WORDS = ("Ủy ban nhân dân", "UBND", "Thôn", "Xóm", "Ấp", "Bản", "Khóm", "Tổ dân phố", "Số", "đường")
 _SNAP_MIN = 80.0
 _SNAP_MARGIN = 6.0
+#: A lower-case `l` (or `|`) opening a word before a vowel: OCR's reading of a capital `I`.
+_CAPITAL_I = re.compile(r"(?<!\S)[l|](?=[aăâeêiouươy])")
+#: What reading it as an `I` costs (more than the margin: a unit named as read wins).
+_SWAP_COST = 7.0
 
 
 @dataclass(frozen=True)
@@ -512,11 +516,17 @@ def _type_at(words: list[tuple[str, int, int]], i: int, level: int) -> tuple[str
 def _best_name(words: list[str], names: list[str]) -> tuple[str, int, float] | None:
     """The unit whose name the first 1..4 words read as best: (full name, words used, score)."""
     scored: list[tuple[float, int, str]] = []
+    read = [fold_key(" ".join(words[:n])) for n in range(1, min(4, len(words)) + 1)]
+    # OCR reads the capital `I` of `Ia` (the Jarai names of the Central Highlands: `Ia Ga`,
+    # `Ia Grai`) as a lower-case `l`: the reading with that `I` back, a little below one as read.
+    swapped = [fold_key(_CAPITAL_I.sub("I", " ".join(words[:n]))) for n in range(1, len(read) + 1)]
     for full in names:
         unit = _split_unit(full)
         target = fold_key(unit.name)
-        for n in range(1, min(4, len(words)) + 1):
-            score = fuzz.ratio(target, fold_key(" ".join(words[:n])))
+        for n in range(1, len(read) + 1):
+            score = fuzz.ratio(target, read[n - 1])
+            if swapped[n - 1] != read[n - 1]:
+                score = max(score, fuzz.ratio(target, swapped[n - 1]) - _SWAP_COST)
             if score >= _SNAP_MIN - 15:
                 scored.append((score, n, full))
     if not scored:
