@@ -9,9 +9,10 @@ from sohoa.pipeline.extract.assemble import RawValue
 from sohoa.pipeline.extract.confidence import _unchecked
 from sohoa.pipeline.extract.repair import repair
 from sohoa.pipeline.extract.reread import reread_fields, sure_words
+from sohoa.pipeline.extract.values import cut
 from sohoa.schemas import OcrWord
 
-from tests.extract_pages import birth_page, death_page
+from tests.extract_pages import HEADER, birth_page, death_page, make_page
 
 
 def _words(*pairs: tuple[str, float]) -> list[OcrWord]:
@@ -102,3 +103,62 @@ def test_identity_number_printed_twice_differently_is_not_sure():
     # Another person's number (most figures differ) says nothing about this one.
     other = extract_fields("death_certificate", [_death_with_paper_number("077041123456")], reread=False)
     assert other.fields["personal_id"].confidence >= 0.9
+
+
+def test_a_slash_read_as_a_capital_i_is_the_dates():
+    assert cut("date", "ngày 7I5I2022").value == "07/05/2022"
+    assert cut("date", "27I01I2004").value == "27/01/2004"
+    assert cut("date", "4/5|2022").clean < 1.0  # repaired: never cleaner than one read as printed
+    assert cut("date", "1I2022") is None  # no date without its day, month and year
+
+
+def test_a_speck_at_either_end_of_a_text_is_dropped():
+    assert cut("text", "° PHAN DIỆU QUỲNH").value == "PHAN DIỆU QUỲNH"
+    assert cut("text", "Bệnh già ~ »").value == "Bệnh già"
+    assert cut("text", "Bà Rịa - Vũng Tàu").value == "Bà Rịa - Vũng Tàu"
+
+
+def test_a_date_is_no_register_number():
+    # `Quyển số: .......... ngày 13/10/2021`: the book number was left blank.
+    assert cut("identifier", "ngày 13/10/2021") is None
+    assert cut("identifier", "01/2021 ngày 27/12/2021").value == "01/2021"
+
+
+def test_a_sections_phrase_read_badly_is_no_weak_label():
+    # `Người sử dụ hủ` reads as the holder's section `Người sử dụng đất` more than as the
+    # `Nguồn gốc sử dụng` label it also weakly matches: no origin is invented from it.
+    page = make_page(
+        HEADER
+        + [
+            [(700, "GIẤY CHỨNG NHẬN")],
+            [(500, "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT")],
+            [(200, "Người sử dụ hủ sở hữu tài sản gắn liền với đất:")],
+            [(200, "ng: CAO CÔNG TIẾN, năm sinh: 1955")],  # `Ông:` read badly too
+            [(200, "2. Thông tin thửa đất:")],
+            [(200, "a. Thửa đất số: 40; Tờ bản đồ số: 38")],
+        ]
+    )
+    got = extract_fields("land_use_certificate", [page], reread=False).fields
+    assert "usage_origin" not in got
+    assert got["parcel_number"].value == "40"
+
+
+def test_a_place_naming_no_province_is_never_sure():
+    page = _with_row(birth_page(), "Nơi sinh:", "Nơi sinh: Trung tâm Y tế thành phố Phú")
+    got = extract_fields("birth_certificate", [page], reread=False).fields
+    assert got["place_of_birth"].value == "Trung tâm Y tế thành phố Phú"
+    assert got["place_of_birth"].confidence <= 0.8
+    whole = extract_fields("birth_certificate", [birth_page()], reread=False).fields
+    assert whole["place_of_birth"].confidence > 0.85
+
+
+def _with_row(page, starts: str, text: str):
+    """The page with the OCR line that starts with `starts` read as `text`."""
+    first = next(w for w in page.words if w.text == starts.split()[0])
+    line = [w for w in page.words if w.line == first.line]
+    x, y0, _, y1 = line[0].box
+    words = [w for w in page.words if w.line != first.line]
+    for tok in text.split():
+        words.append(OcrWord(text=tok, box=(x, y0, x + 22 * len(tok), y1), confidence=0.95, line=first.line))
+        x += 22 * (len(tok) + 1)
+    return page.__class__(prepared=page.prepared, words=words, lines=page.lines)

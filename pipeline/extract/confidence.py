@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 from sohoa.schemas import DocumentIssue, FieldValue
 
 from ..validate import check_document
-from ..validate.normalize import normalized_value
+from ..validate.normalize import PLACE_FIELDS, normalized_value
+from ..validate.places import snap_place
 from ..validate.number_words import parse_area_words, parse_date_words
 from .repair import repair
 
@@ -154,6 +155,17 @@ def _printed_twice(chosen: dict[str, RawValue], layout: Layout) -> dict[str, flo
     return out
 
 
+def _without_province(chosen: dict[str, RawValue]) -> list[str]:
+    """Place fields whose text names no province (`Trung tâm Y tế thành phố Phú`: the rest wrapped
+    to a line OCR lost): the list of units can neither confirm nor complete them, so they are never
+    sure (the address parser may still find a commune named like a word of it: `Trung Tâm`)."""
+    return [
+        name
+        for name, rv in chosen.items()
+        if name in PLACE_FIELDS and rv.value and snap_place(rv.value).value is None
+    ]
+
+
 def _agreements(values: dict[str, str]) -> dict[str, float]:
     """Fields another field confirms, with the floor their confidence is raised to."""
     out: dict[str, float] = {}
@@ -206,6 +218,8 @@ def score_fields(
         conf[name] = min(max(conf[name], floor), cap)
     for name, cap in _printed_twice(chosen, layout).items():
         conf[name] = min(conf[name], cap)
+    for name in _without_province(chosen):
+        conf[name] = min(conf[name], _CAP_WARNING)
     values = {name: rv.value for name, rv in chosen.items()}
     for name, floor in _agreements(values).items():
         conf[name] = max(conf[name], floor)

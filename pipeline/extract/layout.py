@@ -612,6 +612,12 @@ def _weak_labels(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> list
     if not by_alias:
         return []
     phrase_words = {id(w) for h in hits for w in h.words}
+    # Every printed phrase of the form: a run that reads more like another one (a section's phrase
+    # read badly: `Người sử dụ hủ` for `Người sử dụng đất`) is that one, not a weak label.
+    printed = {
+        " ".join(tokens(a)): a for a in {*(a for sp in form.labels for a in sp.aliases), *form.stops}
+    }
+    printed.update({" ".join(tokens(a)): a for al in form.sections.values() for a in al})
     out: list[Hit] = []
     for pl in pls:
         for words in _lines(pl):
@@ -638,6 +644,15 @@ def _weak_labels(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> list
                         score = fuzz.ratio(target, cand)
                         if score >= need and (i not in best or score > best[i][0]):
                             best[i] = (score, k, alias)
+            for i, (score, k, alias) in list(best.items()):
+                cand = " ".join(t for w in words[i : i + k] for t in w.toks)
+                fields = {sp.field for sp in by_alias[alias]}
+                if any(
+                    fuzz.ratio(other, cand) > score
+                    for other, a in printed.items()
+                    if a != alias and not fields & {sp.field for sp in form.labels if a in sp.aliases}
+                ):
+                    del best[i]
             for i, (score, k, alias) in best.items():
                 h = Hit("label", pl.index, words[i : i + k], score / 100.0, alias, tuple(by_alias[alias]))
                 h.weak = True
