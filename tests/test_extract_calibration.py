@@ -162,3 +162,22 @@ def _with_row(page, starts: str, text: str):
         words.append(OcrWord(text=tok, box=(x, y0, x + 22 * len(tok), y1), confidence=0.95, line=first.line))
         x += 22 * (len(tok) + 1)
     return page.__class__(prepared=page.prepared, words=words, lines=page.lines)
+
+
+def test_a_line_read_from_a_dotted_line_is_no_part_of_the_value_above_it():
+    place = "Số 136, tổ 28, phường Tân Đông Hiệp, thành phố Dĩ An, tỉnh Bình Dương"
+    stain = "Sse°6 s°°ô°°e° 9 se06 5ss%°°%6 Đa90s69%9 se°e® chư? 90666 S0096 006066 SsS°°6°6"
+    rows = HEADER + [
+        [(900, "TRÍCH LỤC KHAI TỬ")],
+        [(200, "Họ, chữ đệm, tên: TRẦN CÔNG PHÚC")],
+        [(200, f"Nơi chết: {place}")],
+        # OCR's own line a third of a row under it: the dotted line and a stain read as words.
+        [(200, stain, -55, 0.2)],
+        [(200, "Ghi chú:")],
+    ]
+    got = extract_fields("death_certificate", [make_page(rows)], reread=False).fields
+    assert got["place_of_death"].value == place
+    # A line of words read unsurely is still read (only one of no words is a dotted line).
+    rows[-2] = [(200, "xã Tân Đông Hiệp, thành phố Dĩ An", -55, 0.3)]
+    got = extract_fields("death_certificate", [make_page(rows)], reread=False).fields
+    assert got["place_of_death"].value.count("Đông") == 2

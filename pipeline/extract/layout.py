@@ -191,6 +191,47 @@ def _is_junk(text: str, conf: float) -> bool:
     return not _SYLLABLE.match(folded)
 
 
+#: Marks no word of these forms holds: OCR's reading of dots and stains (`se°e®`, `99%`).
+_STAIN_MARKS = re.compile(r"[°©®%=]")
+#: A line read from a dotted line: at least this many words, this unsure (mean, by characters),
+#: this share of them no word.
+_DOTTED_LINE_WORDS = 4
+_DOTTED_LINE_CONF = 0.4
+_DOTTED_LINE_SHARE = 0.5
+
+
+def _no_word(text: str) -> bool:
+    """Neither a Vietnamese syllable nor a number (`sóo6060666`, `tS66`, `se°e®`)."""
+    if _STAIN_MARKS.search(text):
+        return True
+    folded = "".join(tokens(text))
+    if not folded:
+        return True
+    if folded.isdigit():
+        return False
+    return any(c.isdigit() for c in folded) or not _SYLLABLE.match(folded)
+
+
+def _dotted_lines(page: OcrPage) -> set[int]:
+    """The OCR lines read from a row's dotted line or a stain under it (`9° S7 sẰ=°S
+    see°es°°°°e°e° S166`): many words, mostly unsure, mostly no word at all. Left in, they sit within
+    a row of a value and are taken into it word by word; their words go to `dropped`."""
+    lines: dict[int, list] = {}
+    for w in page.words:
+        lines.setdefault(w.line, []).append(w)
+    junk: set[int] = set()
+    for n, ws in lines.items():
+        chars = sum(len(w.text) for w in ws) or 1
+        mean = sum(w.confidence * len(w.text) for w in ws) / chars
+        if (
+            len(ws) >= _DOTTED_LINE_WORDS
+            and mean < _DOTTED_LINE_CONF
+            and sum(_no_word(w.text) for w in ws) >= _DOTTED_LINE_SHARE * len(ws)
+        ):
+            junk.add(n)
+    return junk
+
+
 def is_enumerator(text: str) -> bool:
     """`2.`, `a)`, `đ)`, `b.`, `II.`: the start of a new item of a form."""
     return bool(_ENUMERATOR.match(text.strip()))
@@ -220,6 +261,9 @@ def page_layout(page: OcrPage, index: int) -> PageLayout:
                     dropped.append(word)
                 continue
             words.append(word)
+    junk = _dotted_lines(page)
+    dropped.extend(w for w in words if w.line in junk)
+    words = [w for w in words if w.line not in junk]
     heights = [w.y1 - w.y0 for w in words if len(w.text) >= 3 and any(c.isalpha() for c in w.text)]
     lh = statistics.median(heights) if heights else 30.0
     right = max((w.x1 for w in words), default=0.0)
