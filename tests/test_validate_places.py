@@ -17,6 +17,7 @@ from sohoa.pipeline.validate.places import (  # _tables: the package's rows, to 
     find_province,
     normalize_place,
     province_2025_for,
+    snap_neighbourhood,
     snap_place,
     provinces,
     random_place,
@@ -210,3 +211,11 @@ def test_capital_i_of_ia_read_as_a_lower_case_l():
     assert got.confidence < 1.0
     # A unit whose name starts with `L` as read stays as read.
     assert snap_place("xã Lạc Hòa, huyện Vĩnh Châu, tỉnh Sóc Trăng").confidence == 1.0
+
+
+def test_to_dan_pho_read_one_letter_off():
+    assert snap_neighbourhood("Tổ dân nhố 7, xã Đại Phú").value == "Tổ dân phố 7, xã Đại Phú"
+    assert snap_neighbourhood("Tổ dân phô 2, xã A").value == "Tổ dân phố 2, xã A"
+    assert snap_neighbourhood("dân nhố 3, xã A").value == "Tổ dân phố 3, xã A"  # `Tổ` lost
+    assert snap_neighbourhood("Tổ dân phố 7, xã Đại Phú").value is None  # as printed
+    assert snap_neighbourhood("Bệnh viện Đa khoa tỉnh Thanh Hóa").value is None

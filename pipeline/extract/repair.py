@@ -48,7 +48,7 @@ from ..validate.lexicon import (
 )
 from ..validate.normalize import NAME_FIELDS, PLACE_FIELDS
 from ..validate.number_words import snap_area_words, snap_date_words
-from ..validate.places import normalize_place, snap_place, snap_settlement
+from ..validate.places import normalize_place, snap_neighbourhood, snap_place, snap_settlement
 
 if TYPE_CHECKING:
     from .assemble import RawValue
@@ -417,6 +417,11 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
             rv.value = lettered
             rv.notes["repair"] = "lookalike"
             _note(out, name, REPAIRED)
+        neighbourhood = snap_neighbourhood(rv.value)
+        if neighbourhood.value is not None:
+            rv.value = neighbourhood.value
+            rv.notes["repair"] = "settlement"
+            _note(out, name, neighbourhood.confidence)
         if name in _NEEDS_COMMUNE:
             first = snap_settlement(rv.value)
             if first.value is not None:
