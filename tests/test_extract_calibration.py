@@ -181,3 +181,7 @@ def test_a_line_read_from_a_dotted_line_is_no_part_of_the_value_above_it():
     rows[-2] = [(200, "xã Tân Đông Hiệp, thành phố Dĩ An", -55, 0.3)]
     got = extract_fields("death_certificate", [make_page(rows)], reread=False).fields
     assert got["place_of_death"].value.count("Đông") == 2
+
+
+def test_a_fraction_slash_in_a_value_is_a_slash():
+    assert cut("text", "Số 75⁄40, đường Lê Lợi").value == "Số 75/40, đường Lê Lợi"

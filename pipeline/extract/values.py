@@ -39,8 +39,9 @@ class Cut:
 def clean_text(raw: str) -> str:
     # A lone hyphen between words is the value's own (`Bà Rịa - Vũng Tàu`), not a dotted leader.
     text = " ".join(t if t in ("-", "–") else clean_word(t) for t in raw.split())
-    # OCR reads a capital `Đ` as `Ð` (U+00D0), a letter no Vietnamese word holds.
-    text = normalize_text(text.replace("Ð", "Đ")).strip(" :;,-–")
+    # OCR reads a capital `Đ` as `Ð` (U+00D0) and a slash as the fraction slash `⁄` (U+2044): no
+    # Vietnamese word or printed number holds either (`Số 75⁄40`).
+    text = normalize_text(text.replace("Ð", "Đ").replace("⁄", "/")).strip(" :;,-–")
     # A speck at either end with no letter or figure (`° PHAN DIỆU QUỲNH`) is no part of the value.
     toks = text.split()
     while toks and not any(c.isalnum() for c in toks[0]):
