@@ -17,7 +17,8 @@ from tests.extract_pages import HEADER, birth_page, death_page, make_page
 
 def _words(*pairs: tuple[str, float]) -> list[OcrWord]:
     return [
-        OcrWord(text=t, box=(40 * k, 0, 40 * k + 30, 30), confidence=c, line=0) for k, (t, c) in enumerate(pairs)
+        OcrWord(text=t, box=(40 * k, 0, 40 * k + 30, 30), confidence=c, line=0)
+        for k, (t, c) in enumerate(pairs)
     ]
 
 
@@ -30,8 +31,18 @@ def rv(field: str, kind: str, value: str) -> RawValue:
 def test_a_dotted_line_read_as_unsure_specks_gives_no_value():
     # Most of the reading unsure: the few sure-looking figures are chance, not a number.
     junk = _words(
-        ("1", 0.18), ("12121", 0.17), ("L1", 0.11), ("b1", 0.2), ("TẾ", 0.06), ("V11", 0.13),
-        ("771", 0.61), ("(121", 0.52), ("(221246", 0.32), ("0201", 0.5), ("71", 0.69), ("120216", 0.32),
+        ("1", 0.18),
+        ("12121", 0.17),
+        ("L1", 0.11),
+        ("b1", 0.2),
+        ("TẾ", 0.06),
+        ("V11", 0.13),
+        ("771", 0.61),
+        ("(121", 0.52),
+        ("(221246", 0.32),
+        ("0201", 0.5),
+        ("71", 0.69),
+        ("120216", 0.32),
     )
     assert sure_words(junk) == []
     # A value read surely beside a speck or two of its dotted line is kept.
@@ -77,7 +88,9 @@ def test_register_numbers_are_read_twice_and_a_differing_crop_only_lowers_them(m
     assert _unchecked(number) and not _unchecked(rv("full_name", "text", "LÊ AN"))
     number.notes["confirm_only"] = True
     monkeypatch.setattr(reread_mod, "_read_again", lambda *a, **k: ("34", 0.95))
-    out = reread_fields("death_certificate", {"registration_number": number}, {"registration_number": 0.95}, None)
+    out = reread_fields(
+        "death_certificate", {"registration_number": number}, {"registration_number": 0.95}, None
+    )
     assert number.value == "84" and out["registration_number"] < 0.9
     # Without `confirm_only` (a value under the bar), the rules of a second reading apply.
     low = rv("registration_number", "identifier", "84")

@@ -362,4 +362,6 @@ def test_full_stop_for_a_comma_between_the_parts_of_a_date_in_words():
     # Without commas the stops are the dotted line between the words: dropped.
     assert snap_date_words("MƯỜI.LĂM. THÁNG BẢY. NĂM.HAI.NGÀN").value == "MƯỜI LĂM THÁNG BẢY NĂM HAI NGÀN"
     # `tháng. năm,`: the stop after `tháng` is no part boundary (May follows).
-    assert snap_date_words("Ngày mồng năm tháng. năm, năm hai nghìn").value.startswith("Ngày mồng năm tháng năm,")
+    assert snap_date_words("Ngày mồng năm tháng. năm, năm hai nghìn").value.startswith(
+        "Ngày mồng năm tháng năm,"
+    )

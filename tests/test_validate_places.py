@@ -17,10 +17,10 @@ from sohoa.pipeline.validate.places import (  # _tables: the package's rows, to 
     find_province,
     normalize_place,
     province_2025_for,
-    snap_neighbourhood,
-    snap_place,
     provinces,
     random_place,
+    snap_neighbourhood,
+    snap_place,
 )
 from vietnamadminunits.converter import converter_2025
 

@@ -27,8 +27,8 @@ from sohoa.schemas import DocumentIssue, FieldValue
 
 from ..validate import check_document
 from ..validate.normalize import PLACE_FIELDS, normalized_value
-from ..validate.places import snap_place
 from ..validate.number_words import parse_area_words, parse_date_words
+from ..validate.places import snap_place
 from .repair import repair
 
 if TYPE_CHECKING:

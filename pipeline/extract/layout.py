@@ -658,9 +658,7 @@ def _weak_labels(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> list
     phrase_words = {id(w) for h in hits for w in h.words}
     # Every printed phrase of the form: a run that reads more like another one (a section's phrase
     # read badly: `Người sử dụ hủ` for `Người sử dụng đất`) is that one, not a weak label.
-    printed = {
-        " ".join(tokens(a)): a for a in {*(a for sp in form.labels for a in sp.aliases), *form.stops}
-    }
+    printed = {" ".join(tokens(a)): a for a in {*(a for sp in form.labels for a in sp.aliases), *form.stops}}
     printed.update({" ".join(tokens(a)): a for al in form.sections.values() for a in al})
     out: list[Hit] = []
     for pl in pls:
