@@ -198,3 +198,25 @@ def test_a_line_read_from_a_dotted_line_is_no_part_of_the_value_above_it():
 
 def test_a_fraction_slash_in_a_value_is_a_slash():
     assert cut("text", "Số 75⁄40, đường Lê Lợi").value == "Số 75/40, đường Lê Lợi"
+
+
+def test_a_register_number_with_a_three_may_still_be_replaced(monkeypatch):
+    # `32` at 0.95: Tesseract reads a 9 as 3 surely, so the second and third readings decide.
+    from sohoa.pipeline.extract import confidence
+
+    calls = []
+
+    def fake_reread(doc_type, chosen, conf, layout):
+        calls.extend((n, rv.notes.get("confirm_only", False)) for n, rv in chosen.items())
+        return {}
+
+    monkeypatch.setattr(reread_mod, "reread_fields", fake_reread)
+    number = rv("registration_number", "identifier", "32")
+    number.notes["parse_confidence"] = 0.95  # no words: the confidence the value was parsed at
+    book = rv("book_number", "identifier", "01/2020")
+    book.notes["parse_confidence"] = 0.95
+    monkeypatch.setattr(confidence, "repair", lambda *a: {})
+    monkeypatch.setattr(confidence, "check_document", lambda *a: [])
+    monkeypatch.setattr(confidence, "_printed_twice", lambda *a: {})
+    confidence.score_fields("birth_certificate", {"registration_number": number, "book_number": book}, None)
+    assert dict(calls) == {"registration_number": False, "book_number": True}

@@ -209,9 +209,10 @@ def score_fields(
             and "reread" not in chosen[name].notes
         ]
         for name in low:
-            if conf[name] >= REREAD_BELOW and _unchecked(chosen[name]):
+            if conf[name] >= REREAD_BELOW and _unchecked(chosen[name]) and not _threes(chosen[name]):
                 # Read again to confirm it only: a crop's reading of a short number is no surer
-                # than the page's (`84` read `34` twice alone), so it does not replace it.
+                # than the page's (`84` read `34` twice alone), so it does not replace it; one with
+                # a `3` keeps the rules of figures read two ways (`32` for `92`).
                 chosen[name].notes["confirm_only"] = True
         conf.update(reread_fields(doc_type, {n: chosen[n] for n in low}, conf, layout))
     for name, (cap, floor) in repair(doc_type, chosen).items():
