@@ -510,15 +510,6 @@ def _type_at(words: list[tuple[str, int, int]], i: int, level: int) -> tuple[str
             and sum(a != b for a, b in zip(got[1], parts[1], strict=True)) == 1
         ):
             return kind, len(parts)
-        # A long one-word type one letter off (`nhường` for `phường`): the unit's name after it
-        # must still be one of that type in the list (`_best_name`).
-        if (
-            len(parts) == 1
-            and len(got) == 1
-            and len(got[0]) == len(parts[0]) >= 5
-            and sum(a != b for a, b in zip(got[0], parts[0], strict=True)) == 1
-        ):
-            return kind, 1
     return None
 
 
