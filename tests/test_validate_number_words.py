@@ -35,6 +35,7 @@ from sohoa.pipeline.validate.number_words import (
     parse_area_words,
     parse_date_words,
     parse_number_words,
+    snap_date_words,
 )
 
 OPTIONS = WordVariant.OPTIONS
@@ -351,3 +352,16 @@ def test_outputs_are_nfc() -> None:
         assert unicodedata.is_normalized("NFC", text)
         area = area_to_words(Decimal(i) / 10 + 1, rng)
         assert unicodedata.is_normalized("NFC", area)
+
+
+def test_full_stop_for_a_comma_between_the_parts_of_a_date_in_words():
+    # Parts parted by commas: a stop ending the month before the year's `năm` is the comma; the
+    # comma of a word filled in from the date in figures stays (`GHÍN,` → `CHÍN,`).
+    got = snap_date_words("MÙNG GHÍN, THÁNG SÁU. NĂM HAI NGHÌN KHÔNG TRĂM MƯỜI TÁM", date(2018, 6, 9))
+    assert got.value == "MÙNG CHÍN, THÁNG SÁU, NĂM HAI NGHÌN KHÔNG TRĂM MƯỜI TÁM"
+    # Without commas the stops are the dotted line between the words: dropped.
+    assert snap_date_words("MƯỜI.LĂM. THÁNG BẢY. NĂM.HAI.NGÀN").value == "MƯỜI LĂM THÁNG BẢY NĂM HAI NGÀN"
+    # `tháng. năm,`: the stop after `tháng` is no part boundary (May follows).
+    assert snap_date_words("Ngày mồng năm tháng. năm, năm hai nghìn").value.startswith(
+        "Ngày mồng năm tháng năm,"
+    )

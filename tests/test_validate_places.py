@@ -19,6 +19,8 @@ from sohoa.pipeline.validate.places import (  # _tables: the package's rows, to 
     province_2025_for,
     provinces,
     random_place,
+    snap_neighbourhood,
+    snap_place,
 )
 from vietnamadminunits.converter import converter_2025
 
@@ -200,3 +202,20 @@ def test_random_places_are_reproducible_and_real() -> None:
     assert a == b
     assert all(p.commune and p.district and p.province and p.commune_code for p in a)
     assert len({p.province_code for p in a}) > 5
+
+
+def test_capital_i_of_ia_read_as_a_lower_case_l():
+    # `Ia Ga`: OCR reads the capital `I` as `l`; the unit is still found, below full confidence.
+    got = snap_place("Tổ dân phố 15, xã la Ga, huyện Chư Prông, tỉnh Gia Lai")
+    assert got.value == "Tổ dân phố 15, xã Ia Ga, huyện Chư Prông, tỉnh Gia Lai"
+    assert got.confidence < 1.0
+    # A unit whose name starts with `L` as read stays as read.
+    assert snap_place("xã Lạc Hòa, huyện Vĩnh Châu, tỉnh Sóc Trăng").confidence == 1.0
+
+
+def test_to_dan_pho_read_one_letter_off():
+    assert snap_neighbourhood("Tổ dân nhố 7, xã Đại Phú").value == "Tổ dân phố 7, xã Đại Phú"
+    assert snap_neighbourhood("Tổ dân phô 2, xã A").value == "Tổ dân phố 2, xã A"
+    assert snap_neighbourhood("dân nhố 3, xã A").value == "Tổ dân phố 3, xã A"  # `Tổ` lost
+    assert snap_neighbourhood("Tổ dân phố 7, xã Đại Phú").value is None  # as printed
+    assert snap_neighbourhood("Bệnh viện Đa khoa tỉnh Thanh Hóa").value is None

@@ -20,13 +20,15 @@ least 99% of the time (docs/extraction.md, docs/benchmarks.md).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from sohoa.schemas import DocumentIssue, FieldValue
 
 from ..validate import check_document
-from ..validate.normalize import normalized_value
+from ..validate.normalize import PLACE_FIELDS, normalized_value
 from ..validate.number_words import parse_area_words, parse_date_words
+from ..validate.places import snap_place
 from .repair import repair
 
 if TYPE_CHECKING:
@@ -88,6 +90,82 @@ def _threes(rv: RawValue) -> bool:
     )
 
 
+#: Register numbers: short figures nothing else on the page confirms (no check digit, no date or
+#: words to agree with), so one reading is never enough to be sure of them.
+_REGISTER_FIELDS = ("registration_number", "book_number")
+
+
+def _unchecked(rv: RawValue) -> bool:
+    """A register number (`Số: 56`, `Quyển số: 01/2018`): read a second time whatever its first
+    confidence (Tesseract read `56` as `96` at 0.91 on an easy scan)."""
+    return rv.field in _REGISTER_FIELDS and rv.source != "derived"
+
+
+#: Digits two printings of one identity number may differ in and still be one number read two ways
+#: (two people's numbers differ in most of their last six).
+_COPY_SLIPS = 2
+
+
+def _numbers_on_page(layout: Layout) -> list[tuple[str, set[int]]]:
+    """Every 12-figure number the document's words hold, with the ids of the words it is made of:
+    inside one word (`số080058884422,`) or as groups of figures side by side (`038 099 001234`)."""
+    out: list[tuple[str, set[int]]] = []
+
+    def flush(run: list) -> None:
+        joined = "".join(w.text.strip(".,;:") for w in run)
+        if len(joined) == 12:
+            out.append((joined, {id(w) for w in run}))
+
+    for pl in layout.pages:
+        lines: dict[int, list] = {}
+        for w in pl.words:
+            lines.setdefault(w.line, []).append(w)
+        for words in lines.values():
+            run: list = []
+            for w in sorted(words, key=lambda w: w.x0):
+                if w.text.strip(".,;:").isdigit():
+                    run.append(w)
+                    continue
+                flush(run)
+                run = []
+                out += [(m, {id(w)}) for m in re.findall(r"(?<!\d)\d{12}(?!\d)", w.text)]
+            flush(run)
+    return out
+
+
+def _printed_twice(chosen: dict[str, RawValue], layout: Layout) -> dict[str, float]:
+    """Identity numbers the page prints a second time (the deceased's `Số định danh cá nhân` and the
+    `CCCD số …` of their identity paper): where the other printing differs in one or two figures,
+    one of the two was misread (`…894422` and `…884422`, both read surely), so neither is sure."""
+    out: dict[str, float] = {}
+    numbers = None
+    for name, rv in chosen.items():
+        value = rv.value or ""
+        if rv.kind != "identity_number" or len(value) != 12 or not value.isdigit():
+            continue
+        if numbers is None:
+            numbers = _numbers_on_page(layout)
+        own = {id(w) for w in rv.words}
+        for other, ids in numbers:
+            if ids & own:
+                continue
+            slips = sum(a != b for a, b in zip(value, other, strict=True))
+            if 0 < slips <= _COPY_SLIPS:
+                out[name] = _CAP_WARNING
+    return out
+
+
+def _without_province(chosen: dict[str, RawValue]) -> list[str]:
+    """Place fields whose text names no province (`Trung tâm Y tế thành phố Phú`: the rest wrapped
+    to a line OCR lost): the list of units can neither confirm nor complete them, so they are never
+    sure (the address parser may still find a commune named like a word of it: `Trung Tâm`)."""
+    return [
+        name
+        for name, rv in chosen.items()
+        if name in PLACE_FIELDS and rv.value and snap_place(rv.value).value is None
+    ]
+
+
 def _agreements(values: dict[str, str]) -> dict[str, float]:
     """Fields another field confirms, with the floor their confidence is raised to."""
     out: dict[str, float] = {}
@@ -124,14 +202,25 @@ def score_fields(
                 c < REREAD_BELOW
                 or _capitals(chosen[name])
                 or _threes(chosen[name])
+                or _unchecked(chosen[name])
                 or "lost_start" in chosen[name].notes
             )
             and chosen[name].source != "derived"
             and "reread" not in chosen[name].notes
         ]
+        for name in low:
+            if conf[name] >= REREAD_BELOW and _unchecked(chosen[name]) and not _threes(chosen[name]):
+                # Read again to confirm it only: a crop's reading of a short number is no surer
+                # than the page's (`84` read `34` twice alone), so it does not replace it; one with
+                # a `3` keeps the rules of figures read two ways (`32` for `92`).
+                chosen[name].notes["confirm_only"] = True
         conf.update(reread_fields(doc_type, {n: chosen[n] for n in low}, conf, layout))
     for name, (cap, floor) in repair(doc_type, chosen).items():
         conf[name] = min(max(conf[name], floor), cap)
+    for name, cap in _printed_twice(chosen, layout).items():
+        conf[name] = min(conf[name], cap)
+    for name in _without_province(chosen):
+        conf[name] = min(conf[name], _CAP_WARNING)
     values = {name: rv.value for name, rv in chosen.items()}
     for name, floor in _agreements(values).items():
         conf[name] = max(conf[name], floor)

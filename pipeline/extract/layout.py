@@ -191,6 +191,47 @@ def _is_junk(text: str, conf: float) -> bool:
     return not _SYLLABLE.match(folded)
 
 
+#: Marks no word of these forms holds: OCR's reading of dots and stains (`se°e®`, `99%`).
+_STAIN_MARKS = re.compile(r"[°©®%=]")
+#: A line read from a dotted line: at least this many words, this unsure (mean, by characters),
+#: this share of them no word.
+_DOTTED_LINE_WORDS = 4
+_DOTTED_LINE_CONF = 0.4
+_DOTTED_LINE_SHARE = 0.5
+
+
+def _no_word(text: str) -> bool:
+    """Neither a Vietnamese syllable nor a number (`sóo6060666`, `tS66`, `se°e®`)."""
+    if _STAIN_MARKS.search(text):
+        return True
+    folded = "".join(tokens(text))
+    if not folded:
+        return True
+    if folded.isdigit():
+        return False
+    return any(c.isdigit() for c in folded) or not _SYLLABLE.match(folded)
+
+
+def _dotted_lines(page: OcrPage) -> set[int]:
+    """The OCR lines read from a row's dotted line or a stain under it (`9° S7 sẰ=°S
+    see°es°°°°e°e° S166`): many words, mostly unsure, mostly no word at all. Left in, they sit within
+    a row of a value and are taken into it word by word; their words go to `dropped`."""
+    lines: dict[int, list] = {}
+    for w in page.words:
+        lines.setdefault(w.line, []).append(w)
+    junk: set[int] = set()
+    for n, ws in lines.items():
+        chars = sum(len(w.text) for w in ws) or 1
+        mean = sum(w.confidence * len(w.text) for w in ws) / chars
+        if (
+            len(ws) >= _DOTTED_LINE_WORDS
+            and mean < _DOTTED_LINE_CONF
+            and sum(_no_word(w.text) for w in ws) >= _DOTTED_LINE_SHARE * len(ws)
+        ):
+            junk.add(n)
+    return junk
+
+
 def is_enumerator(text: str) -> bool:
     """`2.`, `a)`, `đ)`, `b.`, `II.`: the start of a new item of a form."""
     return bool(_ENUMERATOR.match(text.strip()))
@@ -220,6 +261,9 @@ def page_layout(page: OcrPage, index: int) -> PageLayout:
                     dropped.append(word)
                 continue
             words.append(word)
+    junk = _dotted_lines(page)
+    dropped.extend(w for w in words if w.line in junk)
+    words = [w for w in words if w.line not in junk]
     heights = [w.y1 - w.y0 for w in words if len(w.text) >= 3 and any(c.isalpha() for c in w.text)]
     lh = statistics.median(heights) if heights else 30.0
     right = max((w.x1 for w in words), default=0.0)
@@ -347,6 +391,16 @@ def _into_capitals(run: list[Word], toks: tuple[str, ...]) -> bool:
     )
 
 
+def _rank(cand: tuple[int, int, float, _Phrase], words: list[Word]) -> tuple[float, float, int]:
+    """Sort key of overlapping phrase candidates: the most letters matched first (a long label read
+    with a slip beats a short one inside it), then the fewest letters wrong (`người raẹ` is
+    `người mẹ` with two slips and `người cha` with three: both match 22 letters)."""
+    i, j, score, ph = cand
+    read = " ".join(t for w in words[i:j] for t in w.toks)
+    matched = score * (len(" ".join(ph.toks)) + len(read)) / 2
+    return (-round(matched, 6), -score, i)
+
+
 def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
     phrases = _phrases(form)
     hits: list[Hit] = []
@@ -362,7 +416,7 @@ def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
             stopped: list[tuple[int, int]] = []
             consuming = [c for c in cands if c[3].kind != "section"]
             # Best first by matched letters: a long label read with a slip beats a short one inside it.
-            consuming.sort(key=lambda c: (-c[2] * len(c[3].alias), c[0]))
+            consuming.sort(key=lambda c: _rank(c, words))
             for i, j, score, ph in consuming:
                 if any(i < b and a < j for a, b in taken):
                     continue
@@ -371,7 +425,7 @@ def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
                     stopped.append((i, j))
                 hits.append(Hit(ph.kind, pl.index, words[i:j], score, ph.alias, ph.specs))
             sections = [c for c in cands if c[3].kind == "section"]
-            sections.sort(key=lambda c: (-c[2] * len(c[3].alias), c[0]))
+            sections.sort(key=lambda c: _rank(c, words))
             # A section phrase inside a stop phrase (`GIẤY KHAI SINH` in `NGƯỜI KÝ GIẤY KHAI SINH`)
             # opens no section.
             taken = list(stopped)
@@ -602,6 +656,10 @@ def _weak_labels(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> list
     if not by_alias:
         return []
     phrase_words = {id(w) for h in hits for w in h.words}
+    # Every printed phrase of the form: a run that reads more like another one (a section's phrase
+    # read badly: `Người sử dụ hủ` for `Người sử dụng đất`) is that one, not a weak label.
+    printed = {" ".join(tokens(a)): a for a in {*(a for sp in form.labels for a in sp.aliases), *form.stops}}
+    printed.update({" ".join(tokens(a)): a for al in form.sections.values() for a in al})
     out: list[Hit] = []
     for pl in pls:
         for words in _lines(pl):
@@ -628,6 +686,15 @@ def _weak_labels(form: FormSpec, pls: list[PageLayout], hits: list[Hit]) -> list
                         score = fuzz.ratio(target, cand)
                         if score >= need and (i not in best or score > best[i][0]):
                             best[i] = (score, k, alias)
+            for i, (score, k, alias) in list(best.items()):
+                cand = " ".join(t for w in words[i : i + k] for t in w.toks)
+                fields = {sp.field for sp in by_alias[alias]}
+                if any(
+                    fuzz.ratio(other, cand) > score
+                    for other, a in printed.items()
+                    if a != alias and not fields & {sp.field for sp in form.labels if a in sp.aliases}
+                ):
+                    del best[i]
             for i, (score, k, alias) in best.items():
                 h = Hit("label", pl.index, words[i : i + k], score / 100.0, alias, tuple(by_alias[alias]))
                 h.weak = True

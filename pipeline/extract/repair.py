@@ -48,7 +48,7 @@ from ..validate.lexicon import (
 )
 from ..validate.normalize import NAME_FIELDS, PLACE_FIELDS
 from ..validate.number_words import snap_area_words, snap_date_words
-from ..validate.places import normalize_place, snap_place, snap_settlement
+from ..validate.places import normalize_place, snap_neighbourhood, snap_place, snap_settlement
 
 if TYPE_CHECKING:
     from .assemble import RawValue
@@ -174,6 +174,13 @@ def _book_number(chosen: dict[str, RawValue], out: Caps) -> None:
         rv.value = "1" + m.group(1)
         rv.notes["repair"] = "register_digit"
         _note(out, "registration_number", REPAIRED)
+    for name in ("registration_number", "book_number"):
+        rv = chosen.get(name)
+        number = (rv.value or "").split("/")[0] if rv is not None else ""
+        if number and set(number) == {"0"}:
+            # Registers count from 1: a number of zeros is one whose other figures OCR lost (`0`
+            # for `03`).
+            _note(out, name, BROKEN)
 
 
 def _plausibility(doc_type: str, chosen: dict[str, RawValue], out: Caps) -> None:
@@ -262,6 +269,9 @@ def _closed_lists(chosen: dict[str, RawValue], out: Caps) -> None:
             snapped = snap_cause_of_death(reading)
         elif name == "usage_form":
             snapped = snap_marks(reading, USAGE_FORMS)
+            if snapped.value is None and not any(fold(f) in fold(reading) for f in USAGE_FORMS):
+                # No form of use the land law knows (`Sử dụng` of `Sử dụng riêng`: a word lost).
+                _note(out, name, REPAIRED)
         elif name in ("land_use_purpose", "usage_term"):
             snapped = _purpose_marks(rv.value)
         elif name.endswith("ethnicity"):
@@ -407,6 +417,11 @@ def _places(chosen: dict[str, RawValue], out: Caps) -> None:
             rv.value = lettered
             rv.notes["repair"] = "lookalike"
             _note(out, name, REPAIRED)
+        neighbourhood = snap_neighbourhood(rv.value)
+        if neighbourhood.value is not None:
+            rv.value = neighbourhood.value
+            rv.notes["repair"] = "settlement"
+            _note(out, name, neighbourhood.confidence)
         if name in _NEEDS_COMMUNE:
             first = snap_settlement(rv.value)
             if first.value is not None:

@@ -198,6 +198,9 @@ def reread_fields(
             agreed = rv.kind != "text" or rv.notes.get("second_text") == rv.text
             raised = min(0.97, conf[name] + 0.5 * (1.0 - conf[name]) * second)
             out[name] = raised if agreed else min(conf[name], _SECOND_ONLY)
+        elif rv.notes.get("confirm_only"):
+            rv.notes["reread"] = "differs"
+            out[name] = conf[name] * 0.8
         elif rv.kind == "text":
             # Words that differ only in diacritics, read more surely alone and larger: below the bar.
             rv.notes["reread"] = "replaced"
@@ -270,6 +273,24 @@ _REGISTER_NUMBER = re.compile(r"^\d{1,4}(?:/\d{4})?$")
 _NUMBER_AFTER_LABEL = re.compile(r"^s\D{0,4}?\s*(\d{1,4})\s*[.,;:]?$")
 #: At most this many empty labels are read per document.
 MAX_BLANK_READS = 12
+#: The share of a blank row's letters and figures the sure words must hold.
+_SURE_SHARE = 0.5
+
+
+def _alnum(text: str) -> int:
+    return sum(c.isalnum() for c in text)
+
+
+def sure_words(words: list) -> list:
+    """The words of an empty label's row read alone that are sure (≥ 0.5); none when they hold
+    less than half the reading's letters and figures: a dotted line read as dozens of unsure specks
+    (`1 12121 L1 … 771 (121 0201 71`) has a few sure-looking ones among them by chance, and the
+    figures of those, joined, make a number that is not on the page."""
+    kept = [w for w in words if clean_word(w.text) and w.confidence >= 0.5]
+    total = sum(_alnum(clean_word(w.text)) for w in words if clean_word(w.text))
+    if not kept or _alnum(" ".join(clean_word(w.text) for w in kept)) < _SURE_SHARE * total:
+        return []
+    return kept
 
 
 def read_blank(
@@ -308,7 +329,7 @@ def read_blank(
         rec = recognize(crop, psm=7, timeout=30)
     except (OcrError, RuntimeError):
         return False
-    words = [w for w in rec.words if clean_word(w.text) and w.confidence >= 0.5]
+    words = sure_words(rec.words)
     if not words:
         return False
     text = " ".join(clean_word(w.text) for w in words)

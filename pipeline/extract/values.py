@@ -23,6 +23,9 @@ _CODE = re.compile(r"^[A-Z0-9][A-Z0-9./\-]*$")
 _DIGIT_LOOKALIKES = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "l": "1", "L": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
 )
+_FULL_DATE = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}$")
+#: An `I`, `l` or `|` between the figure groups of a date: its slash (`27I01I2004`).
+_SLASH_READ_AS_I = re.compile(r"(?<=\d)[Il|](?=\d)")
 #: Text that means "nothing here" on a form.
 _EMPTY = re.compile(r"^[\s\-/.,;:_()]*$")
 
@@ -36,8 +39,16 @@ class Cut:
 def clean_text(raw: str) -> str:
     # A lone hyphen between words is the value's own (`Bà Rịa - Vũng Tàu`), not a dotted leader.
     text = " ".join(t if t in ("-", "–") else clean_word(t) for t in raw.split())
-    # OCR reads a capital `Đ` as `Ð` (U+00D0), a letter no Vietnamese word holds.
-    text = normalize_text(text.replace("Ð", "Đ")).strip(" :;,-–")
+    # OCR reads a capital `Đ` as `Ð` (U+00D0) and a slash as the fraction slash `⁄` (U+2044): no
+    # Vietnamese word or printed number holds either (`Số 75⁄40`).
+    text = normalize_text(text.replace("Ð", "Đ").replace("⁄", "/")).strip(" :;,-–")
+    # A speck at either end with no letter or figure (`° PHAN DIỆU QUỲNH`) is no part of the value.
+    toks = text.split()
+    while toks and not any(c.isalnum() for c in toks[0]):
+        toks.pop(0)
+    while toks and not any(c.isalnum() for c in toks[-1]):
+        toks.pop()
+    text = " ".join(toks).strip(" :;,-–")
     text = re.sub(r"^\((?:bang chu|bằng chữ)\s*:?\s*", "", text, flags=re.IGNORECASE)
     if text.count("(") < text.count(")"):
         text = text.rstrip(") ")
@@ -75,6 +86,13 @@ def cut(kind: str, raw: str) -> Cut | None:
     folded = fold(_digits_fixed(text))
     if kind == "date":
         m = _DATE_NUM.search(folded) or _DATE_WORDS.search(folded)
+        if m is None:
+            # A slash OCR read as a capital `I` or a bar (`4/5I2022`, `7I5I2022`): the date's.
+            folded = fold(_digits_fixed(_SLASH_READ_AS_I.sub("/", text)))
+            m = _DATE_NUM.search(folded)
+            if m:
+                value = f"{int(m.group(1)):02d}/{int(m.group(2)):02d}/{m.group(3)}"
+                return Cut(value, 0.95 * _spread(m.group(0), text))
         return (
             Cut(f"{int(m.group(1)):02d}/{int(m.group(2)):02d}/{m.group(3)}", _spread(m.group(0), text))
             if m
@@ -132,6 +150,8 @@ def _identifier(text: str) -> Cut | None:
         up = tok.upper()
         if not any(c.isdigit() for c in up) or not _CODE.match(up):
             continue
+        if _FULL_DATE.match(up):
+            continue  # a date (`ngày 13/10/2021` after an empty `Quyển số:`) is no number or code
         prev = toks[k - 1] if k else ""
         if prev.isalpha() and prev.isupper() and len(prev) <= 3 and up[0].isdigit():
             up = prev + up

@@ -646,7 +646,8 @@ def snap_date_words(text: str, expected: date | None = None) -> ParseResult[str]
         return ParseResult.failed(_not_a_date())
     # A full stop is never part of a date in words: it is the dotted line read between the words
     # (`MƯỜI.LĂM. THÁNG BẢY. NĂM.HẠI.NGÀN`).
-    raw = re.sub(r"\.+", " ", nfc(text)).split()
+    raw = _stops_as_commas(nfc(text))
+    raw = re.sub(r"\.+", " ", raw).split()
     if len(raw) >= 2 and fold((raw[0] + raw[1]).lower()) == "ngay":
         raw[:2] = [raw[0] + raw[1]]  # `N gày`: the opening word cut in two
     raw = _rejoined(raw)
@@ -711,6 +712,23 @@ def _rejoined(raw: list[str]) -> list[str]:
     return out
 
 
+_STOP_BEFORE_PART = re.compile(r"(?<=\w)\.(?=\s+(\w+))")
+
+
+def _stops_as_commas(text: str) -> str:
+    """In a date in words whose parts are parted by commas (`MÙNG CHÍN, THÁNG SÁU. NĂM …`), a full
+    stop ending the word before `tháng` or the year's `năm` is the comma OCR read as a stop."""
+    if "," not in text:
+        return text
+
+    def comma(m: re.Match) -> str:
+        before = fold(text[: m.start()].split()[-1].lower()) if text[: m.start()].split() else ""
+        after = fold(m.group(1).lower())
+        return "," if after == "thang" or (after == "nam" and before != "thang") else m.group(0)
+
+    return _STOP_BEFORE_PART.sub(comma, text)
+
+
 def _fill_unknown(out: list[str], keys: list[str | None], expected: date) -> list[str]:
     """The one unknown word whose replacement by a number word makes the words read as `expected`."""
     holes = [i for i, k in enumerate(keys) if k is None]
@@ -722,7 +740,9 @@ def _fill_unknown(out: list[str], keys: list[str | None], expected: date) -> lis
         if kind not in (DIGIT, TEN, UNIT5, ZERO_TENS):
             continue
         prev = next((k for k in reversed(keys[:i]) if k is not None), None)
-        trial = out[:i] + [_cased(_spelling(key, prev, ""), out[i])] + out[i + 1 :]
+        # The hole's comma is the printed one (`GHÍN,` → `CHÍN,`).
+        comma = "," if out[i].endswith(",") else ""
+        trial = out[:i] + [_cased(_spelling(key, prev, ""), out[i]) + comma] + out[i + 1 :]
         if parse_date_words(" ".join(trial)).value == expected:
             fits.append(trial)
     return fits[0] if len(fits) == 1 else out

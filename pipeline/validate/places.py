@@ -445,6 +445,10 @@ _TYPES_BY_LEVEL = {
 _PREFIX_WORDS = ("Ủy ban nhân dân", "UBND", "Thôn", "Xóm", "Ấp", "Bản", "Khóm", "Tổ dân phố", "Số", "đường")
 _SNAP_MIN = 80.0
 _SNAP_MARGIN = 6.0
+#: A lower-case `l` (or `|`) opening a word before a vowel: OCR's reading of a capital `I`.
+_CAPITAL_I = re.compile(r"(?<!\S)[l|](?=[aăâeêiouươy])")
+#: What reading it as an `I` costs (more than the margin: a unit named as read wins).
+_SWAP_COST = 7.0
 
 
 @dataclass(frozen=True)
@@ -512,11 +516,17 @@ def _type_at(words: list[tuple[str, int, int]], i: int, level: int) -> tuple[str
 def _best_name(words: list[str], names: list[str]) -> tuple[str, int, float] | None:
     """The unit whose name the first 1..4 words read as best: (full name, words used, score)."""
     scored: list[tuple[float, int, str]] = []
+    read = [fold_key(" ".join(words[:n])) for n in range(1, min(4, len(words)) + 1)]
+    # OCR reads the capital `I` of `Ia` (the Jarai names of the Central Highlands: `Ia Ga`,
+    # `Ia Grai`) as a lower-case `l`: the reading with that `I` back, a little below one as read.
+    swapped = [fold_key(_CAPITAL_I.sub("I", " ".join(words[:n]))) for n in range(1, len(read) + 1)]
     for full in names:
         unit = _split_unit(full)
         target = fold_key(unit.name)
-        for n in range(1, min(4, len(words)) + 1):
-            score = fuzz.ratio(target, fold_key(" ".join(words[:n])))
+        for n in range(1, len(read) + 1):
+            score = fuzz.ratio(target, read[n - 1])
+            if swapped[n - 1] != read[n - 1]:
+                score = max(score, fuzz.ratio(target, swapped[n - 1]) - _SWAP_COST)
             if score >= _SNAP_MIN - 15:
                 scored.append((score, n, full))
     if not scored:
@@ -666,6 +676,9 @@ def snap_settlement(text: str) -> ParseResult[str]:
     key = fold(first).strip(",.;:").translate(_LOOKALIKE)
     known = {fold(w): w for w in SETTLEMENT_WORDS}
     rest_key = fold(rest)
+    neighbourhood = snap_neighbourhood(text)
+    if neighbourhood.value is not None:
+        return neighbourhood
     if key in known:
         word = known[key]
         if first.casefold() == word.casefold():
@@ -681,6 +694,20 @@ def snap_settlement(text: str) -> ParseResult[str]:
     if len(near) != 1:
         return ParseResult.failed()
     return ParseResult(f"{near[0]} {rest}", 0.85)
+
+
+def snap_neighbourhood(text: str) -> ParseResult[str]:
+    """A place opening with `Tổ dân phố` whose `phố` OCR read one letter off or with other marks
+    (`Tổ dân nhố 7`, `Tổ dân phô 2`, and `dân nhố 7` with the `Tổ` lost): that phrase (0.85);
+    failed otherwise."""
+    words = text.split()
+    key = fold(words[0]).strip(",.;:").translate(_LOOKALIKE) if words else ""
+    k = 2 if _one_edit(key, "to") or key == "to" else 1 if key == "dan" else 0
+    read = words[k].strip(",.;:") if k and len(words) > k else ""
+    slip = _one_edit(fold(read), "pho") or (fold(read) == "pho" and read.lower() != "phố")
+    if not read or fold(words[k - 1]) != "dan" or not slip:
+        return ParseResult.failed()
+    return ParseResult(" ".join(["Tổ dân phố", *words[k + 1 :]]), 0.85)
 
 
 #: Figures OCR reads for letters at the start of a word (`8ố` for `Số`).
