@@ -174,6 +174,28 @@ def _components(ink: np.ndarray):
         return cv2.connectedComponentsWithStats(ink, connectivity=8)
 
 
+#: A dot under a letter is a leader's (not a dot-below diacritic) when its centre is within this
+#: many pixels of its row's baseline and of a whole number of leader pitches (at most
+#: `_BEAT_REACH`) from a leader dot of that row on either side.
+_BEAT_TOLERANCE = 1.0
+_BEAT_REACH = 24
+
+
+def _on_leader_beat(points: np.ndarray, anchors: np.ndarray, pitch: float) -> np.ndarray:
+    """Which (x, y) centres lie on the beat of a leader that runs on at both sides of them: within
+    `_BEAT_TOLERANCE` of the centre of a known leader dot (`anchors`, x and y) of their row
+    carried on by whole `pitch`es, one to the left and one to the right. A label's own dot below
+    (left of its leader) has leader dots on one side only."""
+    hit = np.zeros(len(points), bool)
+    for i, (x, y) in enumerate(points):
+        row = anchors[np.abs(anchors[:, 1] - y) <= _BEAT_TOLERANCE, 0] - x
+        steps = np.abs(row) / pitch
+        beat = (steps >= 0.5) & (steps <= _BEAT_REACH + 0.5)
+        beat &= np.abs(steps - np.round(steps)) * pitch <= _BEAT_TOLERANCE
+        hit[i] = bool((row[beat] < 0).any() and (row[beat] > 0).any())
+    return hit
+
+
 def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     """Grey image with the dotted leaders whitened.
 
@@ -231,6 +253,17 @@ def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     )
     inside &= (top - gap)[:, None, None] + np.arange(max(gap, span))[None, :, None] >= 0
     keep = (ink[ys, xs] & inside).any(axis=(1, 2))
+    # ...unless it stands on the beat of a leader of its row: a value typed onto its dotted line
+    # keeps the dots under its letters otherwise, which Tesseract reads as dot-below diacritics
+    # and full stops (`Thộn 10. Xã Hội`).
+    # A dot-below that falls on a leader's dot makes one speck larger than a leader dot: it stays.
+    single = (stats[cand, 4] <= 1.5 * np.median(stats[dots, 4])) & (
+        stats[cand, 3] <= np.median(stats[dots, 3]) + 1
+    )
+    doubt = keep & single
+    if doubt.any() and not keep.all():
+        pitch = sum(np.ptp(cent[run, 0]) for run in runs) / sum(len(run) - 1 for run in runs)
+        keep[doubt] = ~_on_leader_beat(cent[cand[doubt]], cent[cand[~keep]], pitch)
     # The lower dot of a colon: another speck centred just above it.
     other = small[near > 2.0]
     if len(other):

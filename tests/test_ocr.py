@@ -227,6 +227,42 @@ def test_assemble_lines_keeps_stacked_words_apart_and_drops_specks():
     assert [w.line for w in out] == [0, 0, 0, 0, 1, 1]
 
 
+def test_a_value_starting_over_its_labels_colon_joins_the_label_line():
+    """A value raised a little and pushed left starts over the end of its label (`Giới tính:`
+    with `Nam` over the colon): a small overlap across the page does not make two lines of them,
+    so the value joins its label's line, not the label line above it, within reach too."""
+    from sohoa.schemas import OcrWord
+
+    def word(text, x0, y0, x1, y1, line):
+        return OcrWord(text=text, box=(x0, y0, x1, y1), confidence=0.95, line=line)
+
+    words = [
+        word("Họ", 100, 40, 150, 70, 0),
+        word("và", 160, 40, 200, 70, 0),
+        word("tên:", 210, 40, 270, 70, 0),
+        word("Giới", 100, 100, 170, 130, 1),
+        word("tính:", 180, 100, 260, 130, 1),
+        word("Nam", 250, 78, 320, 108, 2),  # 10 px over "tính:", 22 px up
+        word("Dân", 100, 160, 160, 190, 3),
+        word("tộc:", 170, 160, 240, 190, 3),
+    ]
+    _, lines = ocr.assemble_lines(words)
+    assert lines == ["Họ và tên:", "Giới tính: Nam", "Dân tộc:"], lines
+
+
+def test_a_dates_slashes_read_as_strokes_are_put_back():
+    """Tesseract reads the slashes of a typed date as `I` or `l` now and then (`17I07I2016`);
+    the line has the date. Figures that are not a day, a month and a year stay as read."""
+    from sohoa.schemas import OcrWord
+
+    def word(text, x0):
+        return OcrWord(text=text, box=(x0, 100, x0 + 60, 130), confidence=0.9, line=0)
+
+    read = ["ngày", "17I07I2016,", "18/04l1980", "1I2I20211", "033187520042", "Il/2"]
+    _, lines = ocr.assemble_lines([word(t, 100 + 70 * n) for n, t in enumerate(read)])
+    assert lines == ["ngày 17/07/2016, 18/04/1980 1I2I20211 033187520042 Il/2"]
+
+
 @pytest.fixture(scope="module")
 def generated_page(tmp_path_factory):
     """A clean generated birth certificate: its prepared page, truth lines and page reading."""
