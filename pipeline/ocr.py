@@ -426,6 +426,37 @@ def _mend_date(word: OcrWord) -> OcrWord:
     return word if text == word.text else word.model_copy(update={"text": text})
 
 
+def _seam(text: str) -> int:
+    """Where a word read as one is two run together, or 0: a label's last word and the value typed
+    over its end (`tộcKinh`, `tính:Nam`, `ngày06/05/2021`, `2015ghi`). A Vietnamese word has no
+    capital or figure after a small letter, nor a letter after a colon; a figure after one small
+    letter is a unit (`m2`)."""
+    for k in range(2, len(text)):
+        a, b = text[k - 1], text[k]
+        if a == ":" and text[k - 2].isalpha() and b.isalnum():
+            return k
+        if a.islower() and text[k - 2].islower() and (b.isupper() or b.isdigit()):
+            return k
+        if a.isdigit() and text[k - 2].isdigit() and b.islower() and text[k + 1 : k + 2].islower():
+            return k
+    return 0
+
+
+def _mend_word(word: OcrWord) -> list[OcrWord]:
+    """The word, its date mended (`_mend_date`), as the two words it is when two were run
+    together (`_seam`); the box is cut in proportion to the letters."""
+    word = _mend_date(word)
+    k = _seam(word.text)
+    if not k:
+        return [word]
+    x0, y0, x1, y1 = word.box
+    cut = x0 + round((x1 - x0) * k / len(word.text))
+    return [
+        word.model_copy(update={"text": word.text[:k], "box": (x0, y0, cut, y1)}),
+        *_mend_word(word.model_copy(update={"text": word.text[k:], "box": (cut, y0, x1, y1)})),
+    ]
+
+
 def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
     """Words regrouped into the page's lines, in reading order (top to bottom, left to right).
 
@@ -435,10 +466,10 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
     heights: a raised value's first letter over its label's colon does not count) and their
     centres are within `_SAME_LINE` word heights; the closest such pairs join first. Then a label
     line ending in a colon takes a value typed further off it (`_join_values`). Specks read as
-    punctuation at low confidence are dropped; a date's slashes read as strokes are put back
-    (`_mend_date`).
+    punctuation at low confidence are dropped; a date's slashes read as strokes are put back and
+    two words read as one are cut apart (`_mend_word`).
     """
-    words = [_mend_date(w) for w in words if not _is_junk(w)]
+    words = [part for w in words if not _is_junk(w) for part in _mend_word(w)]
     if not words:
         return [], []
     height = float(np.median([w.box[3] - w.box[1] for w in words]))

@@ -250,9 +250,11 @@ def test_a_value_starting_over_its_labels_colon_joins_the_label_line():
     assert lines == ["Họ và tên:", "Giới tính: Nam", "Dân tộc:"], lines
 
 
-def test_a_dates_slashes_read_as_strokes_are_put_back():
-    """Tesseract reads the slashes of a typed date as `I` or `l` now and then (`17I07I2016`);
-    the line has the date. Figures that are not a day, a month and a year stay as read."""
+def test_words_read_run_together_or_with_strokes_for_slashes_are_mended():
+    """Tesseract reads the slashes of a typed date as `I` or `l` now and then (`17I07I2016`), and
+    a label's last word and the value typed over its end as one word (`tộcKinh`, `tính:Nam`,
+    `ngày06/05/2021`): the line has the date, and the two words with their boxes cut apart.
+    Serials, units and times stay as read."""
     from sohoa.schemas import OcrWord
 
     def word(text, x0):
@@ -261,6 +263,11 @@ def test_a_dates_slashes_read_as_strokes_are_put_back():
     read = ["ngày", "17I07I2016,", "18/04l1980", "1I2I20211", "033187520042", "Il/2"]
     _, lines = ocr.assemble_lines([word(t, 100 + 70 * n) for n, t in enumerate(read)])
     assert lines == ["ngày 17/07/2016, 18/04/1980 1I2I20211 033187520042 Il/2"]
+    read = ["Dân", "tộcKinh", "Giới", "tính:Nam", "ngày06/05/2021ghi", "CS07635", "80,0", "m2", "10:20"]
+    words, lines = ocr.assemble_lines([word(t, 100 + 70 * n) for n, t in enumerate(read)])
+    assert lines == ["Dân tộc Kinh Giới tính: Nam ngày 06/05/2021 ghi CS07635 80,0 m2 10:20"], lines
+    kinh = next(w for w in words if w.text == "Kinh")
+    assert kinh.box == (196, 100, 230, 130)  # the last 4 of the 7 letters of "tộcKinh" at 170-230
 
 
 @pytest.fixture(scope="module")
