@@ -14,7 +14,8 @@ The steps, each measured on generated sets and kept only where it lowered the ch
   reduced copy), so uneven light and gradients go and a dark scanner bed becomes paper white.
 - `drop_leaders`: whitens the forms' dotted leaders (runs of evenly spaced dots on one baseline),
   which Tesseract otherwise reads as text (`ĐOÀN.BÁ.VĂN`) or takes as noise, with the words typed on
-  them. Dot-below diacritics, colons and commas on the same baseline stay.
+  them. Dot-below diacritics, colons and commas on the same baseline stay; the dots under a value
+  typed right onto its leader go too where they fall on the leader's beat (`_on_leader_beat`).
 - a 3×3 median on noisy scans only (`noise_level`): it helps on noisy JPEG scans, and costs
   diacritics on clean ones.
 - `binarise` (off): Tesseract's own Otsu on the cleaned grey page keeps the diacritics better than

@@ -429,13 +429,15 @@ def _mend_date(word: OcrWord) -> OcrWord:
 def _seam(text: str) -> int:
     """Where a word read as one is two run together, or 0: a label's last word and the value typed
     over its end (`tộcKinh`, `tính:Nam`, `ngày06/05/2021`, `2015ghi`). A Vietnamese word has no
-    capital or figure after a small letter, nor a letter after a colon; a figure after one small
-    letter is a unit (`m2`)."""
+    capital or figure after small letters, nor a letter after a colon; one figure at the end after
+    small letters is a unit (`m2`, `km2`)."""
     for k in range(2, len(text)):
         a, b = text[k - 1], text[k]
         if a == ":" and text[k - 2].isalpha() and b.isalnum():
             return k
         if a.islower() and text[k - 2].islower() and (b.isupper() or b.isdigit()):
+            if b.isdigit() and not text[k + 1 :].strip(".,;)"):  # a unit: km2, m3
+                continue
             return k
         if a.isdigit() and text[k - 2].isdigit() and b.islower() and text[k + 1 : k + 2].islower():
             return k

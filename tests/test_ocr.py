@@ -263,9 +263,9 @@ def test_words_read_run_together_or_with_strokes_for_slashes_are_mended():
     read = ["ngày", "17I07I2016,", "18/04l1980", "1I2I20211", "033187520042", "Il/2"]
     _, lines = ocr.assemble_lines([word(t, 100 + 70 * n) for n, t in enumerate(read)])
     assert lines == ["ngày 17/07/2016, 18/04/1980 1I2I20211 033187520042 Il/2"]
-    read = ["Dân", "tộcKinh", "Giới", "tính:Nam", "ngày06/05/2021ghi", "CS07635", "80,0", "m2", "10:20"]
+    read = ["Dân", "tộcKinh", "Giới", "tính:Nam", "ngày06/05/2021ghi", "CS07635", "80,0", "km2,", "10:20"]
     words, lines = ocr.assemble_lines([word(t, 100 + 70 * n) for n, t in enumerate(read)])
-    assert lines == ["Dân tộc Kinh Giới tính: Nam ngày 06/05/2021 ghi CS07635 80,0 m2 10:20"], lines
+    assert lines == ["Dân tộc Kinh Giới tính: Nam ngày 06/05/2021 ghi CS07635 80,0 km2, 10:20"], lines
     kinh = next(w for w in words if w.text == "Kinh")
     assert kinh.box == (196, 100, 230, 130)  # the last 4 of the 7 letters of "tộcKinh" at 170-230
 
