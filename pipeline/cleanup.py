@@ -14,7 +14,8 @@ The steps, each measured on generated sets and kept only where it lowered the ch
   reduced copy), so uneven light and gradients go and a dark scanner bed becomes paper white.
 - `drop_leaders`: whitens the forms' dotted leaders (runs of evenly spaced dots on one baseline),
   which Tesseract otherwise reads as text (`ĐOÀN.BÁ.VĂN`) or takes as noise, with the words typed on
-  them. Dot-below diacritics, colons and commas on the same baseline stay.
+  them. Dot-below diacritics, colons and commas on the same baseline stay; the dots under a value
+  typed right onto its leader go too where they fall on the leader's beat (`_on_leader_beat`).
 - a 3×3 median on noisy scans only (`noise_level`): it helps on noisy JPEG scans, and costs
   diacritics on clean ones.
 - `binarise` (off): Tesseract's own Otsu on the cleaned grey page keeps the diacritics better than
@@ -174,6 +175,28 @@ def _components(ink: np.ndarray):
         return cv2.connectedComponentsWithStats(ink, connectivity=8)
 
 
+#: A dot under a letter is a leader's (not a dot-below diacritic) when its centre is within this
+#: many pixels of its row's baseline and of a whole number of leader pitches (at most
+#: `_BEAT_REACH`) from a leader dot of that row on either side.
+_BEAT_TOLERANCE = 1.0
+_BEAT_REACH = 24
+
+
+def _on_leader_beat(points: np.ndarray, anchors: np.ndarray, pitch: float) -> np.ndarray:
+    """Which (x, y) centres lie on the beat of a leader that runs on at both sides of them: within
+    `_BEAT_TOLERANCE` of the centre of a known leader dot (`anchors`, x and y) of their row
+    carried on by whole `pitch`es, one to the left and one to the right. A label's own dot below
+    (left of its leader) has leader dots on one side only."""
+    hit = np.zeros(len(points), bool)
+    for i, (x, y) in enumerate(points):
+        row = anchors[np.abs(anchors[:, 1] - y) <= _BEAT_TOLERANCE, 0] - x
+        steps = np.abs(row) / pitch
+        beat = (steps >= 0.5) & (steps <= _BEAT_REACH + 0.5)
+        beat &= np.abs(steps - np.round(steps)) * pitch <= _BEAT_TOLERANCE
+        hit[i] = bool((row[beat] < 0).any() and (row[beat] > 0).any())
+    return hit
+
+
 def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     """Grey image with the dotted leaders whitened.
 
@@ -231,6 +254,17 @@ def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     )
     inside &= (top - gap)[:, None, None] + np.arange(max(gap, span))[None, :, None] >= 0
     keep = (ink[ys, xs] & inside).any(axis=(1, 2))
+    # ...unless it stands on the beat of a leader of its row: a value typed onto its dotted line
+    # keeps the dots under its letters otherwise, which Tesseract reads as dot-below diacritics
+    # and full stops (`Thộn 10. Xã Hội`).
+    # A dot-below that falls on a leader's dot makes one speck larger than a leader dot: it stays.
+    single = (stats[cand, 4] <= 1.5 * np.median(stats[dots, 4])) & (
+        stats[cand, 3] <= np.median(stats[dots, 3]) + 1
+    )
+    doubt = keep & single
+    if doubt.any() and not keep.all():
+        pitch = sum(np.ptp(cent[run, 0]) for run in runs) / sum(len(run) - 1 for run in runs)
+        keep[doubt] = ~_on_leader_beat(cent[cand[doubt]], cent[cand[~keep]], pitch)
     # The lower dot of a colon: another speck centred just above it.
     other = small[near > 2.0]
     if len(other):

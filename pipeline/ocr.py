@@ -405,10 +405,58 @@ def detect_orientation(image: Image.Image, *, timeout: float = 60) -> Orientatio
 _JUNK_CONFIDENCE = 0.5
 #: Lines side by side whose centres are closer than this many word heights are one line.
 _SAME_LINE = 1.3
+#: Words of two lines that overlap across the page by less than twice this many word heights do
+#: not keep the lines apart: a value typed up and left of its place starts over its label's colon
+#: (`Giới tính:` with `Nam` over the colon), and would otherwise join the label line above it.
+_OVERLAP = 0.35
 
 
 def _is_junk(word: OcrWord) -> bool:
     return word.confidence < _JUNK_CONFIDENCE and not any(c.isalnum() for c in word.text)
+
+
+#: A date (day, month, four-digit year) whose slashes were read as the strokes they look like.
+_SLASHED_DATE = re.compile(r"(?<!\d)(\d{1,2})[/Il|\\](\d{1,2})[/Il|\\](\d{4})(?!\d)")
+
+
+def _mend_date(word: OcrWord) -> OcrWord:
+    """The word with a date's slashes read as `I`, `l`, `|` or `\\` put back (`17I07I2016`): no
+    other reading of a day, a stroke, a month, a stroke and a year exists."""
+    text = _SLASHED_DATE.sub(r"\1/\2/\3", word.text)
+    return word if text == word.text else word.model_copy(update={"text": text})
+
+
+def _seam(text: str) -> int:
+    """Where a word read as one is two run together, or 0: a label's last word and the value typed
+    over its end (`tộcKinh`, `tính:Nam`, `ngày06/05/2021`, `2015ghi`). A Vietnamese word has no
+    capital or figure after small letters, nor a letter after a colon; one figure at the end after
+    small letters is a unit (`m2`, `km2`)."""
+    for k in range(2, len(text)):
+        a, b = text[k - 1], text[k]
+        if a == ":" and text[k - 2].isalpha() and b.isalnum():
+            return k
+        if a.islower() and text[k - 2].islower() and (b.isupper() or b.isdigit()):
+            if b.isdigit() and not text[k + 1 :].strip(".,;)"):  # a unit: km2, m3
+                continue
+            return k
+        if a.isdigit() and text[k - 2].isdigit() and b.islower() and text[k + 1 : k + 2].islower():
+            return k
+    return 0
+
+
+def _mend_word(word: OcrWord) -> list[OcrWord]:
+    """The word, its date mended (`_mend_date`), as the two words it is when two were run
+    together (`_seam`); the box is cut in proportion to the letters."""
+    word = _mend_date(word)
+    k = _seam(word.text)
+    if not k:
+        return [word]
+    x0, y0, x1, y1 = word.box
+    cut = x0 + round((x1 - x0) * k / len(word.text))
+    return [
+        word.model_copy(update={"text": word.text[:k], "box": (x0, y0, cut, y1)}),
+        *_mend_word(word.model_copy(update={"text": word.text[k:], "box": (cut, y0, x1, y1)})),
+    ]
 
 
 def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
@@ -416,12 +464,14 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
 
     Data typed on a form sits off its dotted line (mis-registered), so Tesseract gives the value
     a line of its own above or below its label. Two of Tesseract's lines are one line when no word
-    of one overlaps a word of the other across the page and their centres are within `_SAME_LINE`
-    word heights; the closest such pairs join first. Then a label line ending in a colon takes a
-    value typed further off it (`_join_values`). Specks read as punctuation at low confidence
-    are dropped.
+    of one overlaps a word of the other across the page (by more than twice `_OVERLAP` word
+    heights: a raised value's first letter over its label's colon does not count) and their
+    centres are within `_SAME_LINE` word heights; the closest such pairs join first. Then a label
+    line ending in a colon takes a value typed further off it (`_join_values`). Specks read as
+    punctuation at low confidence are dropped; a date's slashes read as strokes are put back and
+    two words read as one are cut apart (`_mend_word`).
     """
-    words = [w for w in words if not _is_junk(w)]
+    words = [part for w in words if not _is_junk(w) for part in _mend_word(w)]
     if not words:
         return [], []
     height = float(np.median([w.box[3] - w.box[1] for w in words]))
@@ -452,12 +502,13 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
             i = root[i]
         return i
 
+    slack = 2 * _OVERLAP * height  # the overlap two lines' words may have
     for _, i, j in pairs:
         a, b = find(i), find(j)
         if a == b or abs(centre[a] - centre[b]) >= reach:
             continue
         sa, sb = spans[a], spans[b]
-        if ((sa[:, None, 0] < sb[None, :, 1]) & (sb[None, :, 0] < sa[:, None, 1])).any():
+        if ((sa[:, None, 0] + slack < sb[None, :, 1]) & (sb[None, :, 0] + slack < sa[:, None, 1])).any():
             continue  # a word of one stands over a word of the other: two lines
         root[b] = a
         members[a] = members[a] + members[b]

@@ -147,6 +147,40 @@ def test_dotted_leaders_are_whitened_but_diacritics_and_colons_stay():
     assert "Nơi sinh:" in text and "Bệnh viện Đa khoa tỉnh" in text, text
 
 
+def test_leader_dots_under_a_value_typed_on_them_are_whitened():
+    """A value typed right onto its dotted line stands over the leader: the dots under its letters
+    have ink just above them, as a dot-below diacritic has. On the leader's beat (its baseline and
+    a whole number of pitches from the dots around the value) they go all the same."""
+    import cv2
+    from PIL import ImageFont
+
+    image = Image.new("L", (1400, 120), 255)
+    d = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 34)
+    d.text((20, 70), "Nơi cư trú:", font=font, fill=0, anchor="ls")
+    for x in range(215, 1360, 9):  # the leader, its dots' tops on the label's baseline
+        d.rectangle((x, 70, x + 2, 72), fill=0)
+    value = "Thôn 10, Xã Phú An Đông, Lấp Vò"
+    d.text((260, 67), value, font=font, fill=0, anchor="ls")  # the letters' feet just over the dots
+    end = 260 + int(d.textlength(value, font=font))
+
+    def dots_under_the_value(a: np.ndarray) -> int:
+        n, _, stats, cent = cv2.connectedComponentsWithStats((a < 160).view(np.uint8), connectivity=8)
+        return sum(
+            1
+            for i in range(1, n)
+            if stats[i, 2] <= 4 and stats[i, 3] <= 4 and 262 < cent[i, 0] < end and 69 <= cent[i, 1] <= 73
+        )
+
+    before = np.asarray(image)
+    after = np.asarray(cleanup.drop_leaders(image, 200))
+    assert dots_under_the_value(before) > 10
+    assert dots_under_the_value(after) == 0
+    assert (after[60:80, 1000:1360] < 160).sum() == 0  # the leader past the value is gone as before
+    text = "\n".join(recognize(Image.fromarray(after), psm=7).lines)
+    assert value in text, text
+
+
 def _faded_jpeg_scan(image: Image.Image, seed: int = 0) -> Image.Image:
     """The page as a worn scanner sees it: inks faded a third of the way to paper, blurred, sensor
     noise, then a JPEG at quality 40 (what the generator's `hard` level does, made here)."""

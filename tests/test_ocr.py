@@ -227,6 +227,49 @@ def test_assemble_lines_keeps_stacked_words_apart_and_drops_specks():
     assert [w.line for w in out] == [0, 0, 0, 0, 1, 1]
 
 
+def test_a_value_starting_over_its_labels_colon_joins_the_label_line():
+    """A value raised a little and pushed left starts over the end of its label (`Giới tính:`
+    with `Nam` over the colon): a small overlap across the page does not make two lines of them,
+    so the value joins its label's line, not the label line above it, within reach too."""
+    from sohoa.schemas import OcrWord
+
+    def word(text, x0, y0, x1, y1, line):
+        return OcrWord(text=text, box=(x0, y0, x1, y1), confidence=0.95, line=line)
+
+    words = [
+        word("Họ", 100, 40, 150, 70, 0),
+        word("và", 160, 40, 200, 70, 0),
+        word("tên:", 210, 40, 270, 70, 0),
+        word("Giới", 100, 100, 170, 130, 1),
+        word("tính:", 180, 100, 260, 130, 1),
+        word("Nam", 250, 78, 320, 108, 2),  # 10 px over "tính:", 22 px up
+        word("Dân", 100, 160, 160, 190, 3),
+        word("tộc:", 170, 160, 240, 190, 3),
+    ]
+    _, lines = ocr.assemble_lines(words)
+    assert lines == ["Họ và tên:", "Giới tính: Nam", "Dân tộc:"], lines
+
+
+def test_words_read_run_together_or_with_strokes_for_slashes_are_mended():
+    """Tesseract reads the slashes of a typed date as `I` or `l` now and then (`17I07I2016`), and
+    a label's last word and the value typed over its end as one word (`tộcKinh`, `tính:Nam`,
+    `ngày06/05/2021`): the line has the date, and the two words with their boxes cut apart.
+    Serials, units and times stay as read."""
+    from sohoa.schemas import OcrWord
+
+    def word(text, x0):
+        return OcrWord(text=text, box=(x0, 100, x0 + 60, 130), confidence=0.9, line=0)
+
+    read = ["ngày", "17I07I2016,", "18/04l1980", "1I2I20211", "033187520042", "Il/2"]
+    _, lines = ocr.assemble_lines([word(t, 100 + 70 * n) for n, t in enumerate(read)])
+    assert lines == ["ngày 17/07/2016, 18/04/1980 1I2I20211 033187520042 Il/2"]
+    read = ["Dân", "tộcKinh", "Giới", "tính:Nam", "ngày06/05/2021ghi", "CS07635", "80,0", "km2,", "10:20"]
+    words, lines = ocr.assemble_lines([word(t, 100 + 70 * n) for n, t in enumerate(read)])
+    assert lines == ["Dân tộc Kinh Giới tính: Nam ngày 06/05/2021 ghi CS07635 80,0 km2, 10:20"], lines
+    kinh = next(w for w in words if w.text == "Kinh")
+    assert kinh.box == (196, 100, 230, 130)  # the last 4 of the 7 letters of "tộcKinh" at 170-230
+
+
 @pytest.fixture(scope="module")
 def generated_page(tmp_path_factory):
     """A clean generated birth certificate: its prepared page, truth lines and page reading."""
