@@ -159,7 +159,8 @@ def death_page(*, copy: bool, index: int = 1) -> OcrPage:
     return make_page(rows, index=index)
 
 
-def land_2014_pages(*, couple: bool, first_index: int = 1) -> list[OcrPage]:
+def land_2014_pages(*, couple: bool, first_index: int = 1, extra: list | None = None) -> list[OcrPage]:
+    """`extra`: rows added below the holders on page 1 (a stamp or a note read as text)."""
     holder = [
         [(200, "Ông: NGUYỄN MẠNH CƯỜNG, năm sinh: 1962")],
         [(200, "CCCD số: 038062713674")],
@@ -181,6 +182,9 @@ def land_2014_pages(*, couple: bool, first_index: int = 1) -> list[OcrPage]:
         + [
             [(200, "Địa chỉ thường trú: Tổ dân phố 2, xã Xuân Lai, huyện Yên Bình,")],
             [(200, "tỉnh Yên Bái")],
+        ]
+        + (extra or [])
+        + [
             [],
             [],
             [],

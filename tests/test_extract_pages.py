@@ -118,6 +118,18 @@ def test_land_2014_holder_couple_and_parcel(couple):
     assert ex.fields["area_m2"].confidence >= 0.9  # figures and words agree
 
 
+def test_a_label_the_form_version_does_not_print_gives_no_field():
+    """The 2014 land certificate has no certificate code (`LabelSpec.versions`): a line read like
+    its label there (a stamp, a hand-written note) is not taken for one; the 2024 form keeps it."""
+    note = [[(200, "Mã giấy chứng nhận: CH11")]]
+    got, ex = values("land_use_certificate", land_2014_pages(couple=False, extra=note))
+    assert ex.form_version == "2014" and "certificate_code" not in got
+    assert got["holder_address"] == "Tổ dân phố 2, xã Xuân Lai, huyện Yên Bình, tỉnh Yên Bái"
+    assert got["certificate_serial"] == "BD152495"
+    got, ex = values("land_use_certificate", land_2024_pages())
+    assert ex.form_version == "2024" and got["certificate_code"] == "CEAOFD25Z4MR"
+
+
 def test_land_2024():
     got, ex = values("land_use_certificate", land_2024_pages())
     assert got["holder_name"] == "NGUYỄN MỸ KIM NGÂN" and got["holder_id_number"] == "033177063141"

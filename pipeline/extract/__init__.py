@@ -21,7 +21,7 @@ A field that was not found is left out: never an empty string, never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sohoa.schemas import DocumentIssue, FieldValue
 
@@ -53,8 +53,27 @@ def extract_fields(doc_type: str, pages: list[OcrPage], *, reread: bool = True) 
     if form is None or not pages:
         return Extraction({}, [])
     layout = read_layout(form, pages, recover_rows=recover_rows if reread else None)
-    fields, issues, evidence = assemble(doc_type, layout, reread=reread)
-    return Extraction(fields, issues, detect_version(layout), evidence)
+    version = detect_version(layout)
+    fields, issues, evidence = assemble(doc_type, for_version(layout, version), reread=reread)
+    return Extraction(fields, issues, version, evidence)
+
+
+def for_version(layout: Layout, version: str | None) -> Layout:
+    """The layout without the labels its form version does not print (`LabelSpec.versions`): what
+    matched one of them is another phrase read badly, and a field the version has no place for is
+    never reported. A page whose version is not known keeps every label."""
+    absent = {
+        s for s in layout.form.labels if version and s.versions is not None and version not in s.versions
+    }
+    if not absent:
+        return layout
+    form = replace(layout.form, labels=tuple(s for s in layout.form.labels if s not in absent))
+    hits = [
+        h
+        for h in layout.hits
+        if not (h.kind == "label" and (h.resolved in absent or (h.specs and set(h.specs) <= absent)))
+    ]
+    return replace(layout, form=form, hits=hits)
 
 
 def detect_version(layout: Layout) -> str | None:

@@ -40,7 +40,7 @@ FORM = FormSpec(
         L("co_holder_name", ("ong:", "ba:"), "co_holder"),
         L("co_holder_birth_year", ("nam sinh",), "co_holder"),
         L("co_holder_id_number", ("cccd so", "cmnd so", "so dinh danh ca nhan", "ho chieu so"), "co_holder"),
-        L("certificate_code", ("ma giay chung nhan",), None),
+        L("certificate_code", ("ma giay chung nhan",), None, versions=("2024",)),
         L("certificate_serial", ("so phat hanh",), None),
         L("parcel_number", ("thua dat so",), None),
         L("map_sheet_number", ("to ban do so",), None),

@@ -62,6 +62,10 @@ class LabelSpec:
     row_with: str | None = None
     #: Cut the value as this kind instead of the field's own (`declarant_id_paper` holds the number).
     kind: str | None = None
+    #: The form versions that print this label; None: every version. On a page of another version
+    #: a match is some other phrase read badly, and the field is never reported (the 2014 land
+    #: certificate has no certificate code).
+    versions: tuple[str, ...] | None = None
 
     def in_section(self, section: str | None) -> bool:
         if self.section is None:
