@@ -136,18 +136,22 @@ def test_stuck_worker_is_killed_and_the_others_finish():
     assert "GIẤY KHAI SINH" in again[0][1].text
 
 
-def test_value_typed_off_its_line_joins_its_label():
-    """A value typed above its dotted line (mis-registered) is read on its label's line."""
+def _form_strip():
+    """A blank 200-dpi strip of a form to draw on, its drawing context, the form's font (serif)
+    and the typed data's (sans)."""
     from PIL import ImageDraw, ImageFont
 
     from .drawn import FONT
 
     image = Image.new("RGB", (1654, 400), "white")
-    d = ImageDraw.Draw(image)
-    form, data = (
-        ImageFont.truetype(FONT, 34),
-        ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 32),
-    )
+    form = ImageFont.truetype(FONT, 34)
+    data = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 32)
+    return image, ImageDraw.Draw(image), form, data
+
+
+def test_value_typed_off_its_line_joins_its_label():
+    """A value typed above its dotted line (mis-registered) is read on its label's line."""
+    image, d, form, data = _form_strip()
     d.text((100, 100), "Họ, chữ đệm, tên:", font=form, fill=(20, 20, 20))
     d.text((420, 72), "NGUYỄN VĂN AN", font=data, fill=(20, 20, 20))  # 28 px above the label
     d.text((100, 190), "Ngày, tháng, năm sinh:", font=form, fill=(20, 20, 20))
@@ -165,16 +169,7 @@ def test_value_typed_off_its_line_joins_its_label():
 def test_value_over_its_labels_colon_joins_the_label():
     """A value typed up and to the left, over its label's colon, is read after the label: a label
     line ending in a colon takes the value line beside it, not a line with a label of its own."""
-    from PIL import ImageDraw, ImageFont
-
-    from .drawn import FONT
-
-    image = Image.new("RGB", (1654, 400), "white")
-    d = ImageDraw.Draw(image)
-    form, data = (
-        ImageFont.truetype(FONT, 34),
-        ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 32),
-    )
+    image, d, form, data = _form_strip()
     d.text((100, 100), "Quê quán:", font=form, fill=(20, 20, 20))
     d.text((230, 60), "Hải Phòng", font=data, fill=(20, 20, 20))  # over "quán:", 40 px up
     d.text((100, 190), "Dân tộc:", font=form, fill=(20, 20, 20))
