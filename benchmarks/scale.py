@@ -26,9 +26,10 @@ local PostgreSQL, Redis and RabbitMQ processes and this process during the timed
 jobs on a shared machine do not blur (`--renice` keeps them off the wall-clock figures too);
 page faults/page = minor page faults of the worker processes (embedded and "direct": this
 process's) ÷ pages. With `--repeat N` the runs go in N rounds (direct, then every configuration
-once), a row shows its median run, and both overheads are the median of each round's ratio to its
-own direct run: a single run on this kind of VM moves by up to ±10%, and what drifts over minutes
-then weighs on both sides of each ratio.
+once; every other round in the reverse order, configurations first), a row shows its median run,
+and both overheads are the median of each round's ratio to its own direct run: a single run on this
+kind of VM moves by up to ±10%, and what drifts over minutes then weighs on both sides of each
+ratio.
 
     .venv/bin/python benchmarks/scale.py [--stage light|real] [--pages 100,1000,5000]
         [--configs redis/postgresql,rabbitmq/postgresql,embedded/sqlite] [--workers 1,2]
@@ -91,6 +92,7 @@ class Row:
     cpu_s_per_page: float | None = None  # CPU seconds per page: workers + broker + database
     cpu_overhead_pct: float | None = None
     faults_per_page: float | None = None  # minor page faults per page of the pipeline's processes
+    overhead_rounds: list[float] | None = None  # each round's overhead %, in round order
 
 
 def _cpu_ticks() -> tuple[int, int]:
@@ -508,9 +510,14 @@ def main() -> None:
             keys = [(b, d, n) for b, d in configs for n in (counts if b != "embedded" else [1])]
             direct_runs: list[tuple] = []
             runs: dict[tuple, list[tuple]] = {key: [] for key in keys}
+            # Every other round runs in the reverse order (the configurations, then direct), so that
+            # a drift within a round, or a run's effect on the next, weighs on both sides alike.
             for k in range(args.repeat):
-                direct_runs.append(run_direct(warmup, inputs, work / f"direct-{pages}-{k}"))
-                for key in keys:
+                order: list[tuple | None] = [None, *keys]
+                for key in order if k % 2 == 0 else reversed(order):
+                    if key is None:
+                        direct_runs.append(run_direct(warmup, inputs, work / f"direct-{pages}-{k}"))
+                        continue
                     base = Path(tempfile.mkdtemp(prefix="run-", dir=work))
                     runs[key].append(run_workers(*key, warmup, inputs, base, args.layout))
                     shutil.rmtree(base, ignore_errors=True)
@@ -526,9 +533,10 @@ def main() -> None:
                 seconds, peak, busy, cpu, faults = _median(these)
                 row = Row(broker_kind, db_kind, n, pages, seconds, 60 * pages / seconds, seconds * n / pages)
                 # overhead: the median of each round's ratio to that round's direct run
-                row.overhead_pct = 100 * (
-                    statistics.median(r[0] * n / d[0] for r, d in zip(these, direct_runs, strict=True)) - 1
-                )
+                row.overhead_rounds = [
+                    round(100 * (r[0] * n / d[0] - 1), 1) for r, d in zip(these, direct_runs, strict=True)
+                ]
+                row.overhead_pct = statistics.median(row.overhead_rounds)
                 row.worker_peak_mb = peak
                 row.busy_cores = busy
                 row.cpu_s_per_page = cpu / pages
@@ -594,9 +602,14 @@ def _median(runs: list[tuple]) -> tuple:
 
 
 def _print(row: Row) -> None:
+    rounds = (
+        f"; overhead by round: {', '.join(f'{v:+.1f}%' for v in row.overhead_rounds)}"
+        if row.overhead_rounds
+        else ""
+    )
     print(
         f"{row.broker}/{row.db} ×{row.workers}: {row.pages} pages in {row.seconds:.1f} s "
-        f"({row.pages_per_min:.0f} pages/min)",
+        f"({row.pages_per_min:.0f} pages/min){rounds}",
         flush=True,
     )
 

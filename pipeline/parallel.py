@@ -112,9 +112,20 @@ def keep_page_memory() -> bool:
     )
 
 
+def settle_startup_objects() -> None:
+    """Collect what starting the process left behind, then move every object alive now (modules,
+    form tables, place lists, the broker's and database's machinery: ~120,000 in a worker) out of
+    the cyclic collector's view. They live as long as the process, and each full collection walked
+    them all (~70-85 ms, about twice per 28 pages: ~0.6% of a worker's time); objects made later,
+    a page's among them, are collected as before (`gc.freeze`)."""
+    gc.collect()
+    gc.freeze()
+
+
 def _worker(conn: Connection, tesseract_cmd: str | None, engine: str, fn: Callable) -> None:
     one_thread_per_page()
     keep_page_memory()
+    settle_startup_objects()
     set_tesseract_cmd(tesseract_cmd)
     set_engine(engine)
     while True:

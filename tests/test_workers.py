@@ -548,3 +548,32 @@ def test_a_worker_thread_keeps_the_memory_of_one_page_for_the_next():
     # an admin's own glibc settings are left as they are
     with pytest.raises(subprocess.CalledProcessError):
         faults("keep", {"MALLOC_TOP_PAD_": "0"})
+
+
+_SETTLE = """
+import gc, weakref
+from sohoa.pipeline.parallel import settle_startup_objects
+class Node:
+    pass
+def cycle():
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+before = cycle()  # garbage left by start-up: collected, not frozen
+settle_startup_objects()
+frozen = gc.get_freeze_count()
+after = cycle()  # a page's garbage, made later: still collected
+gc.collect()
+print(frozen, before() is None, after() is None)
+"""
+
+
+def test_settled_startup_objects_leave_full_collections_and_later_garbage_is_still_collected():
+    """`settle_startup_objects` (a worker's start): what start-up made is moved out of the
+    collector's view, start-up's own garbage is collected first, and cycles made afterwards (a
+    page's) are collected as before. In a fresh interpreter, so the test process is not frozen."""
+    run = subprocess.run([sys.executable, "-c", _SETTLE], capture_output=True, text=True, check=True)
+    frozen, before_gone, after_gone = run.stdout.split()
+    assert int(frozen) > 10_000  # the interpreter's and sohoa's modules
+    assert before_gone == "True"
+    assert after_gone == "True"

@@ -29,7 +29,12 @@ from pathlib import Path
 import dramatiq
 import structlog
 from dramatiq.common import q_name
-from sohoa.pipeline.parallel import keep_page_memory, one_thread_per_page, release_memory
+from sohoa.pipeline.parallel import (
+    keep_page_memory,
+    one_thread_per_page,
+    release_memory,
+    settle_startup_objects,
+)
 from sohoa.pipeline.process import ProcessOptions
 from sohoa.store import db, state
 from sohoa.store.models import Document, Event, Input, Page
@@ -300,6 +305,7 @@ class Runtime:
         self.broker.emit_after("process_boot")
         one_thread_per_page()
         keep_page_memory()
+        settle_startup_objects()
         wait = options.fetch_wait_ms
         if QUEUE_OCR in queues and options.ocr_threads > 0:
             ocr = _Worker(
