@@ -36,9 +36,11 @@ from .storage import Storage, ocr_image_key, page_key
 
 #: zlib level 1: several times faster than the default and only a little larger for scans.
 _PNG_LEVEL = 1
-#: LZ4's fast mode for the OCR image: 12 ms for a 300-dpi page at 0.56 of its size, against 19 ms
-#: at 0.50 with the default (1); it lives only until its document is extracted.
-_LZ4_ACCELERATION = 16
+#: LZ4's fast mode for the OCR image, which lives only until its document is extracted. Written and
+#: read back (medium pages, 7.2 MB raw): 9.0 ms at 0.82 of its size with 256, against 16.4 ms at
+#: 0.57 with 16 and 20.3 ms at 0.50 with the default (1); 6.9 ms uncompressed (docs/benchmarks.md,
+#: Scale-out, session 7).
+_LZ4_ACCELERATION = 256
 
 
 def image_png(image: Image.Image) -> bytes:
