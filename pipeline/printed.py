@@ -7,7 +7,10 @@ Tesseract slips on it the way it slips on any text: an italic `ghi` read `ghỉ`
 each line's words with the printed phrases on their folded form (`forms.fold`: no diacritics, no
 case; an item's letter keeps its `đ` and its stop) and, where a run of whole words spells a
 phrase, writes the phrase's own words over them (boxes and confidences stay). In a phrase of four
-words or more one word other than the last may be one folded letter off (`II.` for `III.`).
+words or more one word other than the last may be one folded letter off (`II.` for `III.`). In a
+label of three words or more the last word may be read cut short or a letter off where the
+value's first ink runs into it (`Nguyên nhân ch Bệnh`, `năm đăng k99/03/2024`): the label's word
+is put back and what followed it in the word becomes a word of its own.
 
 A value is never rewritten: only whole words that spell the phrase are; a colon read inside the
 run ends the label (`Họ và tên: LÊ` is not `Họ và tên mẹ:` a letter off); the last word must
@@ -106,6 +109,37 @@ def _same(ocr: str, ocr_key: str, word: str, key: str) -> bool:
     return ocr_key == key and (not key or _case(ocr) == _case(word))
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+#: A label of at least this many words may have its last word read cut short (`_cut`).
+_CUT_WORDS = 3
+
+
+def _cut(ocr: str, word: str, key: str) -> str | None:
+    """Where the OCR word is the label's last word read cut short or a letter off, the value's
+    ink run into it (`k#`, `ch`, `sinl`, `thâr`, `k99/03/2024`): what follows the label in it
+    (`99/03/2024`, or empty); None where it is not. The value's first ink is no letter: a word of
+    letters only a letter off the label's (`Thẻ` for `thân:`) may be the value itself."""
+    m = _LETTERS.match(ocr)
+    if m is None or _case(ocr) != _case(word):
+        return None
+    head, rest = fold(m.group(0)), ocr[m.end() :]
+    if rest[:1].isalpha():
+        return None
+    if len(head) < len(key) and key.startswith(head):
+        pass
+    elif len(head) != len(key) or Levenshtein.distance(head, key) != 1:
+        return None
+    if len(head) == len(key) and not rest and ocr[:1] != word[:1]:
+        return None
+    return rest.lstrip(_EDGE + "#€£$@\\|/~^`‹›„“”")
+
+
+def _torn_end(text: str) -> bool:
+    """Whether a word is the end of the label's last word read apart, with its colon (`nhậ n:`,
+    `k VY:`): no value follows in it."""
+    return text.endswith(":") and len(text) <= 3
+
+
 def _match(line: list[OcrWord], keys: list[str], i: int, phrase: Phrase) -> list[tuple[int, str]]:
     """The words of `line` from `i` that spell the phrase, as (index, printed word) pairs; empty
     when they do not. A phrase word without letters (the motto's dashes) may be missing from the
@@ -128,6 +162,16 @@ def _match(line: list[OcrWord], keys: list[str], i: int, phrase: Phrase) -> list
         elif slip and n < last and ocr is not None and keys[j] != key and _near(keys[j], key):
             slip = False
             pairs.append((j, word))
+            j += 1
+        elif (
+            n == last
+            and ocr is not None
+            and word.endswith(":")
+            and sum(map(bool, pkeys)) >= _CUT_WORDS
+            and (rest := _cut(ocr, word, key)) is not None
+            and not (not rest and j + 1 < len(line) and _torn_end(line[j + 1].text))
+        ):
+            pairs.append((j, word + ("\0" + rest if rest else "")))
             j += 1
         else:
             return []
@@ -169,9 +213,22 @@ def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
                 and _continues(keys, end, phrase)
             ):
                 words[-1] = words[-1][:-1]  # no colon where a longer label goes on
+            cut = None
             for (j, _), word in zip(pairs, words, strict=True):
+                if "\0" in word:  # the label's last word and the value's start run together
+                    word, value = word.split("\0")
+                    cut = (j, len(word), value)
                 if out[j].text != word:
                     out[j] = out[j].model_copy(update={"text": word})
+            if cut is not None:
+                j, n_label, value = cut
+                w = out[j]
+                x0, y0, x1, y1 = w.box
+                at = x0 + round((x1 - x0) * n_label / (n_label + len(value)))
+                out[j] = w.model_copy(update={"box": (x0, y0, at, y1)})
+                out.insert(j + 1, w.model_copy(update={"text": value, "box": (at, y0, x1, y1)}))
+                keys.insert(j + 1, _key(value))
+                end += 1
             # A colon read apart after the label's last word is the one the phrase now holds.
             if words[-1].endswith(":") and end < len(out) and out[end].text in (":", ".:", ":."):
                 del out[end]

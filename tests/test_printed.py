@@ -74,6 +74,31 @@ def test_the_label_value_seam_is_kept():
     ]
 
 
+def test_a_labels_last_word_read_cut_short_is_put_back_and_the_value_cut_off():
+    """Where the value's ink runs into the label's last word, Tesseract reads that word cut short
+    or a letter off, with the value's first strokes (`k#`, `sinl`, `k99/03/2024`)."""
+    words, lines = mend_known_text(
+        _words(
+            "Ngày, tháng, năm đăng k# 5/4/2025",
+            "Nguyên nhân ch Bệnh phổi",
+            "Nơi đăng ký khai sinl Ủy ban nhân dân",
+            "Ngày, tháng, năm đăng k99/03/2024",
+            "Giấy tờ tùy Thẻ",  # a value a letter off the label's last word: not the label
+            "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # the word's end read apart with its colon
+        )
+    )
+    assert lines == [
+        "Ngày, tháng, năm đăng ký: 5/4/2025",
+        "Nguyên nhân chết: Bệnh phổi",
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân",
+        "Ngày, tháng, năm đăng ký: 99/03/2024",
+        "Giấy tờ tùy Thẻ",
+        "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # left as read: no value to cut off
+    ]
+    label, value = (w for w in words if w.line == 3 and w.text in ("ký:", "99/03/2024"))
+    assert label.box[2] == value.box[0] and label.box[0] < label.box[2] < value.box[2]
+
+
 def test_a_garbled_number_label_before_a_number_is_so():
     got = _mended(
         "sø: 169 Quyến số: 02/2020", "Sấ: 51", "số: 44/TLKT-BS", "CCCD số 0123", "số 051186844405, do"
