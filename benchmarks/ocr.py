@@ -313,7 +313,8 @@ def comparison_table(sets: dict[str, Path], workers: int, tmp: Path, with_ocrmyp
 
 
 #: name: (clean-up, page segmentation, lines rebuilt by `ocr.assemble_lines`, lines read again:
-#: 0 none, 1 the lost ones (`ocr.reread_lost_lines`), 2 also the doubtful ones (`reread_doubtful_lines`))
+#: 0 none, 1 the lost ones (`ocr.reread_lost_lines`), 2 also the doubtful ones (`reread_doubtful_lines`),
+#: 3 and then the known text put back (`ocr.mend_known_text`))
 ABLATION = {
     "no clean-up (grey deskewed page), psm 6": (cleanup.NONE, 6, False, 0),
     "+ dotted leaders whitened": (
@@ -332,12 +333,13 @@ ABLATION = {
     "+ psm 11 and line assembly": (cleanup.CleanupOptions(denoise="never"), 11, True, 0),
     "+ 3×3 median on noisy pages": (cleanup.DEFAULT, 11, True, 0),
     "+ lost lines read again": (cleanup.DEFAULT, 11, True, 1),
-    "+ doubtful lines read again (sohoa default)": (cleanup.DEFAULT, 11, True, 2),
-    "default, 3×3 median on every page": (cleanup.CleanupOptions(denoise="always"), 11, True, 2),
-    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 11, True, 2),
-    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 11, True, 2),
-    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 11, True, 2),
-    "default, psm 6 and line assembly": (cleanup.DEFAULT, 6, True, 2),
+    "+ doubtful lines read again": (cleanup.DEFAULT, 11, True, 2),
+    "+ printed phrases, surnames, m² put back (sohoa default)": (cleanup.DEFAULT, 11, True, 3),
+    "default, 3×3 median on every page": (cleanup.CleanupOptions(denoise="always"), 11, True, 3),
+    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 11, True, 3),
+    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 11, True, 3),
+    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 11, True, 3),
+    "default, psm 6 and line assembly": (cleanup.DEFAULT, 6, True, 3),
 }
 
 
@@ -358,6 +360,8 @@ def _ablate(job: tuple[str, str, dict]) -> tuple[str, dict[str, tuple[int, int, 
         found, lines = ocr.assemble_lines(words) if assemble else (words, rec.lines)
         if reread > 1:
             found, lines = ocr.assemble_lines(ocr.reread_doubtful_lines(image, found))
+        if reread > 2:
+            found, lines = ocr.mend_known_text(found)
         text = "\n".join(lines)
         out[name] = (
             *page_cer(truth["lines"], text),

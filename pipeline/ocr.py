@@ -10,8 +10,9 @@ both read, and `sohoa doctor` checks it. A page's recognition stops after `timeo
 kill of the worker process for anything that still does not return.
 
 The OCR stage (`ocr_page`) reads a page as sparse text, puts the words back into lines
-(`assemble_lines`) and reads again, from their crops, the lines the page reading lost
-(`reread_lost_lines`) or read with doubt (`reread_doubtful_lines`).
+(`assemble_lines`), reads again, from their crops, the lines the page reading lost
+(`reread_lost_lines`) or read with doubt (`reread_doubtful_lines`), and puts back the known text
+it slipped on: the forms' printed phrases, surnames, `m²` (`mend_known_text`, `pipeline/printed.py`).
 
 Failures are mapped here to `MissingDependencyError` (exit 3, with install advice) and `OcrError`.
 """
@@ -37,6 +38,7 @@ import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 from sohoa.schemas import OcrWord, normalize_text  # noqa: E402
 
+from . import printed  # noqa: E402
 from .errors import MissingDependencyError, OcrError  # noqa: E402
 
 try:  # the in-process binding is optional: pytesseract is the fallback
@@ -723,6 +725,16 @@ def reread_doubtful_lines(
     return out
 
 
+def mend_known_text(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
+    """The assembled words with the forms' printed phrases and other known text put back where
+    recognition slipped on them (`pipeline/printed.py`), and the lines they make."""
+    words = printed.mend_printed(words)
+    lines: dict[int, list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w.text)
+    return words, [" ".join(line) for line in lines.values()]
+
+
 def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FORM_PSM, reread: bool = True):
     """The OCR stage: recognise a prepared page and give the word boxes in upright-image pixels.
 
@@ -733,7 +745,8 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
     on a generated set of all levels CER was 3.1% with `--psm 6` against 2.6% with `--psm 11` and
     the line assembly (docs/benchmarks.md). Then lines are read again from their crops: those the
     page reading lost (`reread_lost_lines`) and those it read with doubt (`reread_doubtful_lines`);
-    `reread=False` skips both. Each box is moved
+    `reread=False` skips both. Last, the forms' printed phrases and other known text are put back
+    where recognition slipped on them (`mend_known_text`). Each box is moved
     back by its centre through the inverse tilt (and scale), keeping its shape, so boxes sit on
     the scan the PDF shows.
     """
@@ -750,6 +763,7 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
     if reread:
         again = reread_doubtful_lines(prepared.ocr_image, found, lang=lang, timeout=timeout)
         found, lines = assemble_lines(again)
+    found, lines = mend_known_text(found)
     width, height = prepared.upright.size
     words = []
     for w in found:

@@ -1,6 +1,6 @@
 """Giấy khai sinh: forms of 2015/2020 (TT 04/2020) and the older form with older labels."""
 
-from .spec import REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
+from .spec import COMMON_PRINTED, REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
 
 L = LabelSpec
 _REG = ("child", "mother", "father", "declarant", "registration")
@@ -70,5 +70,36 @@ FORM = FormSpec(
         "ky, ghi ro ho, chu dem, ten",
         "ban chinh",
         "ban sao",
+    ),
+    printed=(
+        *COMMON_PRINTED,
+        "GIẤY KHAI SINH",
+        "Số:",
+        "Quyển số:",
+        "Họ, chữ đệm, tên:",
+        "Ngày, tháng, năm sinh:",
+        "ghi bằng chữ:",
+        "Giới tính:",
+        "Dân tộc:",
+        "Quốc tịch:",
+        "Nơi sinh:",
+        "Quê quán:",
+        "Số định danh cá nhân:",
+        "Họ, chữ đệm, tên người mẹ:",
+        "Họ, chữ đệm, tên người cha:",
+        "Năm sinh:",
+        "Nơi cư trú:",
+        "Họ, chữ đệm, tên người đi khai sinh:",
+        "Giấy tờ tùy thân:",
+        "Nơi đăng ký khai sinh:",
+        "Ngày, tháng, năm đăng ký:",
+        "NGƯỜI KÝ GIẤY KHAI SINH",
+        # The older form.
+        "Họ và tên:",
+        "Họ và tên cha:",
+        "Họ và tên mẹ:",
+        "Nơi thường trú/tạm trú:",
+        "Họ và tên người đi khai sinh:",
+        "Quan hệ với người được khai sinh:",
     ),
 )

@@ -1,7 +1,7 @@
 """Trích lục khai tử: the original (with cause of death) and the copy (bản sao, without it; the
 newer copy says where it was extracted from)."""
 
-from .spec import REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
+from .spec import COMMON_PRINTED, REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
 
 L = LabelSpec
 
@@ -54,5 +54,30 @@ FORM = FormSpec(
         "giay bao tu/giay to thay the giay bao tu",
         "ban chinh",
         "ban sao",
+    ),
+    printed=(
+        *COMMON_PRINTED,
+        "TRÍCH LỤC KHAI TỬ",
+        "Số:",
+        "Quyển số:",
+        "Họ, chữ đệm, tên:",
+        "Ngày, tháng, năm sinh:",
+        "Giới tính:",
+        "Dân tộc:",
+        "Quốc tịch:",
+        "Số định danh cá nhân:",
+        "Giấy tờ tùy thân:",
+        "Đã chết vào lúc:",
+        "ghi bằng chữ:",
+        "Nơi chết:",
+        "Nguyên nhân chết:",
+        "Giấy báo tử/Giấy tờ thay thế Giấy báo tử số:",
+        "Họ, chữ đệm, tên người đi khai tử:",
+        "Nơi đăng ký khai tử:",
+        "Đã được đăng ký khai tử tại:",
+        "Ghi chú:",
+        "Thực hiện trích lục từ:",
+        "NGƯỜI KÝ TRÍCH LỤC",
+        "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH",
     ),
 )

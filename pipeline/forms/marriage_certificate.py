@@ -1,7 +1,7 @@
 """Giấy chứng nhận kết hôn: landscape, two columns, wife and husband — the column order tells the
 version (TT 04/2020: wife on the left; TT 15/2015: husband on the left)."""
 
-from .spec import REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
+from .spec import COMMON_PRINTED, REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
 
 L = LabelSpec
 
@@ -41,4 +41,21 @@ FORM = FormSpec(
     ),
     stops=("nguoi ky giay chung nhan ket hon", "ky, ghi ro ho, chu dem, ten"),
     columns=2,
+    printed=(
+        *COMMON_PRINTED,
+        "GIẤY CHỨNG NHẬN KẾT HÔN",
+        "CHỒNG",
+        "VỢ",
+        "Số:",
+        "Quyển số:",
+        "Họ, chữ đệm, tên:",
+        "Ngày, tháng, năm sinh:",
+        "Dân tộc:",
+        "Quốc tịch:",
+        "Nơi cư trú:",
+        "Giấy tờ tùy thân:",
+        "Nơi đăng ký kết hôn:",
+        "Ngày, tháng, năm đăng ký:",
+        "NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT HÔN",
+    ),
 )

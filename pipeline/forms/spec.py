@@ -3,7 +3,8 @@
 A form table says, for one document type: the titles that open it, the phrases of its later pages,
 its versions and what tells them apart, its sections (a parent's block, a spouse's column), its
 labels with the field each one fills, the printed labels that fill no field (they end the value
-before them), and the values printed without a label (a serial alone on its line). Extraction and
+before them), the values printed without a label (a serial alone on its line), and its printed
+phrases as printed (`printed`: what recognition may put back). Extraction and
 classification read only these tables: a new form version is an edit here.
 """
 
@@ -95,6 +96,29 @@ class PatternSpec:
 REGISTRATION_ROW = r"^s\D{0,2}?\s*(\d{1,5})\s*[,.;:]?\s+quyen\s+so"
 
 
+#: Printed on every civil-status and land form: the national motto, the signer's hints and titles.
+COMMON_PRINTED = (
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ và đóng dấu)",
+    "(Ký, ghi rõ họ tên, chức vụ và đóng dấu)",
+    "(Ký, ghi rõ họ, chữ đệm, tên)",
+    "(Bản chính)",
+    "(Bản sao)",
+    # The signer's authority (DOMAIN.md: signing on behalf).
+    "TM. ỦY BAN NHÂN DÂN",
+    "ỦY BAN NHÂN DÂN",
+    "KT. CHỦ TỊCH",
+    "TL. CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "CHỦ TỊCH",
+    "KT. GIÁM ĐỐC",
+    "TL. GIÁM ĐỐC",
+    "PHÓ GIÁM ĐỐC",
+    "GIÁM ĐỐC",
+)
+
+
 @dataclass(frozen=True)
 class VersionSpec:
     """A form version and what tells it apart: phrases that must appear (`markers`), phrases that
@@ -125,3 +149,7 @@ class FormSpec:
     patterns: tuple[PatternSpec, ...] = ()
     #: Text columns side by side (the marriage certificate's spouses).
     columns: int = 1
+    #: The phrases printed on the form, exactly as printed (NFC, with diacritics and punctuation):
+    #: titles, labels and headings. Recognition puts them back where it slipped on a known phrase
+    #: (`pipeline/printed.py`); classification and extraction still match the folded aliases.
+    printed: tuple[str, ...] = ()

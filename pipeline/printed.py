@@ -1,0 +1,367 @@
+"""Known text put back where recognition slipped on it: the forms' printed phrases, a garbled
+`Số:`, surnames after a name label, `m²` after an area, `Ia` in Jarai place names.
+
+Most of a form page is pre-printed text the form tables know exactly (`FormSpec.printed`), and
+Tesseract slips on it the way it slips on any text: an italic `ghi` read `ghỉ`, `Quyển` read
+`Quyền`, a label's colon lost or read `;` where a value is typed over it. `mend_printed` compares
+each line's words with the printed phrases on their folded form (`forms.fold`: no diacritics, no
+case; an item's letter keeps its `đ` and its stop) and, where a run of whole words spells a
+phrase, writes the phrase's own words over them (boxes and confidences stay). In a phrase of four
+words or more one word other than the last may be one folded letter off (`II.` for `III.`). In a
+label of three words or more the last word may be read cut short or a letter off where the
+value's first ink runs into it (`Nguyên nhân ch Bệnh`, `năm đăng k99/03/2024`): the label's word
+is put back and what followed it in the word becomes a word of its own.
+
+A value is never rewritten: only whole words that spell the phrase are; a colon read inside the
+run ends the label (`Họ và tên: LÊ` is not `Họ và tên mẹ:` a letter off); the last word must
+match exactly; a colon is not added where the words go on as a longer label (`tên người raẹ:`);
+a value word that ran into the label's last word (`tộcKinh`) was cut apart before
+(`ocr._mend_word`) or does not match. Then rules on typed data whose spelling is known:
+
+- a line opening with `s`, at most one more letter and a stop (`sø:`, `Sấ:`, `số;`) before a
+  number opens with `Số:`;
+- the first word of a name after a name label (`Họ, chữ đệm, tên:`, `Ông:`) that folds to a
+  common surname it is not (`NGUYÊN`) is that surname (`NGUYỄN`; `validate/person_names.json`);
+- `m2` or `m?` after a number is `m²`;
+- `la` between a unit word and a name is `Ia` where the administrative-unit tables have such a
+  unit (`huyện la Grai`: the tables are loaded only for a page with such a word).
+
+Pure functions over the OCR stage's words (`OcrWord`, grouped by their `line`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+from sohoa.schemas import OcrWord
+
+from .forms import FORMS, fold
+
+_EDGE = ".,:;()…·'\"-_"
+_NUMBER = re.compile(r"^\d[\d.,]*$")
+
+
+def _key(text: str) -> str:
+    """A word's folded letters and figures without the punctuation at its ends."""
+    return fold(text).strip(_EDGE)
+
+
+def _case(text: str) -> bool | None:
+    """Whether the word's first letter is a capital (None: no letter)."""
+    return next((c.isupper() for c in text if c.isalpha()), None)
+
+
+Phrase = tuple[tuple[str, ...], tuple[str, ...]]  # (folded keys, printed words)
+
+
+@functools.cache
+def _phrases() -> tuple[Phrase, ...]:
+    """(folded keys, printed words) of every form's printed phrases, longest first. A phrase of one
+    word counts only with its colon (`Số:`): one word alone is too often part of a value."""
+    seen: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for form in FORMS.values():
+        for phrase in form.printed:
+            printed = tuple(phrase.split())
+            if len(printed) == 1 and not phrase.endswith(":"):
+                continue
+            seen.setdefault(tuple(_key(w) for w in printed), printed)
+    return tuple(sorted(seen.items(), key=lambda kv: -len(kv[0])))
+
+
+@functools.cache
+def _index() -> dict[str, tuple[Phrase, ...]]:
+    """The phrases by the key of their first word with letters, and (for those that may be read a
+    word wrong, `_FUZZY_WORDS`) also by their second: a run of words is compared only with the
+    phrases it could be."""
+    out: dict[str, list[Phrase]] = {}
+    for phrase in _phrases():
+        keyed = [k for k in phrase[0] if k]
+        for k in keyed[: 2 if len(keyed) >= _FUZZY_WORDS else 1]:
+            if phrase not in out.setdefault(k, []):
+                out[k].append(phrase)
+    return {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in out.items()}
+
+
+#: A phrase of at least this many words still matches with one word read wrong by up to
+#: `_FUZZY_EDITS` folded letters (`II.` for `III.`, `(Œý,` for `(Ký,`, `GẢN` for `GẮN`).
+_FUZZY_WORDS = 4
+_FUZZY_EDITS = 1
+
+
+def _near(a: str, b: str) -> bool:
+    """Whether two folded words are at most `_FUZZY_EDITS` edits apart (both non-empty)."""
+    return bool(a and b) and Levenshtein.distance(a, b, score_cutoff=_FUZZY_EDITS) <= _FUZZY_EDITS
+
+
+def _same(ocr: str, ocr_key: str, word: str, key: str) -> bool:
+    """Whether an OCR word is the printed word, diacritics and end punctuation aside. An item's
+    letter (`đ)`, `b.`) keeps its diacritic and, when read, its stop: the two land forms letter the
+    same items `d)` and `đ.`. An opening bracket must be read: `(bằng chữ:` is not the end of
+    `ghi bằng chữ:` whose `ghi` was lost."""
+    if len(key) == 1 and key.isalpha():
+        return ocr[:1].casefold() == word[0].casefold() and ocr[1:] in ("", word[1:])
+    if word.startswith("(") and not ocr.startswith("("):
+        return False
+    return ocr_key == key and (not key or _case(ocr) == _case(word))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+#: A label of at least this many words may have its last word read cut short (`_cut`).
+_CUT_WORDS = 3
+
+
+def _cut(ocr: str, word: str, key: str) -> str | None:
+    """Where the OCR word is the label's last word read cut short or a letter off, the value's
+    ink run into it (`k#`, `ch`, `sinl`, `thâr`, `k99/03/2024`): what follows the label in it
+    (`99/03/2024`, or empty); None where it is not. The value's first ink is no letter: a word of
+    letters only a letter off the label's (`Thẻ` for `thân:`) may be the value itself."""
+    m = _LETTERS.match(ocr)
+    if m is None or _case(ocr) != _case(word):
+        return None
+    head, rest = fold(m.group(0)), ocr[m.end() :]
+    if rest[:1].isalpha():
+        return None
+    if len(head) < len(key) and key.startswith(head):
+        pass
+    elif len(head) != len(key) or Levenshtein.distance(head, key) != 1:
+        return None
+    if len(head) == len(key) and not rest and ocr[:1] != word[:1]:
+        return None
+    return rest.lstrip(_EDGE + "#€£$@\\|/~^`‹›„“”")
+
+
+def _torn_end(text: str) -> bool:
+    """Whether a word is the end of the label's last word read apart, with its colon (`nhậ n:`,
+    `k VY:`): no value follows in it."""
+    return text.endswith(":") and len(text) <= 3
+
+
+def _match(line: list[OcrWord], keys: list[str], i: int, phrase: Phrase) -> list[tuple[int, str]]:
+    """The words of `line` from `i` that spell the phrase, as (index, printed word) pairs; empty
+    when they do not. A phrase word without letters (the motto's dashes) may be missing from the
+    line. In a long phrase one word other than the last may be read a letter wrong. A colon read
+    inside the run ends the label there: what follows is a value, never rewritten (`Họ và tên:
+    LÊ` is not `Họ và tên mẹ:`)."""
+    pkeys, printed = phrase
+    slip = sum(map(bool, pkeys)) >= _FUZZY_WORDS
+    last = max(n for n, key in enumerate(pkeys) if key)
+    j, pairs = i, []
+    for n, (key, word) in enumerate(zip(pkeys, printed, strict=True)):
+        ocr = line[j].text if j < len(line) else None
+        if ocr is not None and n < last and ocr.endswith(":") and not word.endswith(":"):
+            return []
+        if ocr is not None and _same(ocr, keys[j], word, key):
+            pairs.append((j, word))
+            j += 1
+        elif not key:
+            continue
+        elif slip and n < last and ocr is not None and keys[j] != key and _near(keys[j], key):
+            slip = False
+            pairs.append((j, word))
+            j += 1
+        elif (
+            n == last
+            and ocr is not None
+            and word.endswith(":")
+            and sum(map(bool, pkeys)) >= _CUT_WORDS
+            and (rest := _cut(ocr, word, key)) is not None
+            and not (not rest and j + 1 < len(line) and _torn_end(line[j + 1].text))
+        ):
+            pairs.append((j, word + ("\0" + rest if rest else "")))
+            j += 1
+        else:
+            return []
+    if len(printed) == 1 and not line[i].text.rstrip().endswith(":"):
+        return []  # `Số:` only where its colon was read
+    return pairs
+
+
+def _continues(keys: list[str], j: int, phrase: Phrase) -> bool:
+    """Whether the words from `j` go on as a longer printed phrase that begins with this one
+    (`Họ, chữ đệm, tên` then `người raẹ:`, a garbled `người mẹ:`): the label does not end here."""
+    head = phrase[0]
+    return j < len(keys) and any(
+        len(longer) > len(head)
+        and longer[: len(head)] == head
+        and (keys[j] == longer[len(head)] or _near(keys[j], longer[len(head)]))
+        for longer, _ in _phrases()
+    )
+
+
+def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
+    out = list(line)
+    keys = [_key(w.text) for w in out]
+    index = _index()
+    i = 0
+    while i < len(out):
+        candidates = index.get(keys[i], ())
+        if i + 1 < len(out) and keys[i + 1] in index:
+            candidates = candidates + index[keys[i + 1]]
+        for phrase in sorted(set(candidates), key=lambda p: -len(p[0])) if candidates else ():
+            pairs = _match(out, keys, i, phrase)
+            if not pairs:
+                continue
+            end = pairs[-1][0] + 1
+            words = [w for _, w in pairs]
+            if (
+                words[-1].endswith(":")
+                and not out[end - 1].text.endswith(":")
+                and _continues(keys, end, phrase)
+            ):
+                words[-1] = words[-1][:-1]  # no colon where a longer label goes on
+            cut = None
+            for (j, _), word in zip(pairs, words, strict=True):
+                if "\0" in word:  # the label's last word and the value's start run together
+                    word, value = word.split("\0")
+                    cut = (j, len(word), value)
+                if out[j].text != word:
+                    out[j] = out[j].model_copy(update={"text": word})
+            if cut is not None:
+                j, n_label, value = cut
+                w = out[j]
+                x0, y0, x1, y1 = w.box
+                at = x0 + round((x1 - x0) * n_label / (n_label + len(value)))
+                out[j] = w.model_copy(update={"box": (x0, y0, at, y1)})
+                out.insert(j + 1, w.model_copy(update={"text": value, "box": (at, y0, x1, y1)}))
+                keys.insert(j + 1, _key(value))
+                end += 1
+            # A colon read apart after the label's last word is the one the phrase now holds.
+            if words[-1].endswith(":") and end < len(out) and out[end].text in (":", ".:", ":."):
+                del out[end]
+                del keys[end]
+            i = end - 1
+            break
+        i += 1
+    return out
+
+
+@functools.cache
+def _surnames() -> dict[str, str]:
+    """Folded surname -> the most common surname of that spelling."""
+    data = json.loads((Path(__file__).parent / "validate" / "person_names.json").read_text(encoding="utf-8"))
+    out: dict[str, tuple[float, str]] = {}
+    for name, share in data["surnames"].items():
+        if " " in name:
+            continue
+        key = fold(name)
+        if key not in out or share > out[key][0]:
+            out[key] = (share, name)
+    return {k: v for k, (_, v) in out.items()}
+
+
+#: Labels a person's name follows (folded, colon included).
+_NAME_LABELS = ("ten:", "me:", "cha:", "sinh:", "tu:", "ong:", "ba:")
+
+
+def _name_label(words: list[OcrWord], i: int) -> bool:
+    """Whether words[i] is the last word of a printed name label (`Họ, chữ đệm, tên:`, `Họ và tên
+    mẹ:`, `... người đi khai sinh:`, `Ông:`)."""
+    if not words[i].text.endswith(":"):
+        return False
+    last = fold(words[i].text)
+    if last not in _NAME_LABELS:
+        return False
+    if last in ("ong:", "ba:"):
+        return words[i].text[0].isupper()
+    head = " ".join(fold(w.text) for w in words[max(0, i - 9) : i + 1])
+    return head.startswith("ho") or " ho" in head
+
+
+def _mend_surname(line: list[OcrWord]) -> list[OcrWord]:
+    out = list(line)
+    for i in range(len(out) - 1):
+        if not _name_label(out, i):
+            continue
+        word = out[i + 1]
+        text = word.text.strip(_EDGE)
+        if len(text) < 2 or not text[0].isupper() or text.casefold() in _all_surnames():
+            continue  # itself a surname (`Lã` as well as `La`)
+        known = _surnames().get(fold(text))
+        if known is None:
+            continue
+        mended = known.upper() if text.isupper() else known
+        out[i + 1] = word.model_copy(update={"text": word.text.replace(text, mended, 1)})
+    return out
+
+
+@functools.cache
+def _all_surnames() -> frozenset[str]:
+    """Every surname of the table, case-folded."""
+    data = json.loads((Path(__file__).parent / "validate" / "person_names.json").read_text(encoding="utf-8"))
+    return frozenset(name.casefold() for name in data["surnames"])
+
+
+#: The square-metre sign as OCR reads it after an area (`80,0 m2`, `1763,5 m?`).
+_SQUARE_METRE = re.compile(r"^m[2?²](?=[,.;)]*$)")
+
+
+def _mend_units(line: list[OcrWord]) -> list[OcrWord]:
+    out = list(line)
+    for i in range(1, len(out)):
+        text = out[i].text
+        if _SQUARE_METRE.match(text) and text[1] != "²" and _NUMBER.match(out[i - 1].text.rstrip(",.;")):
+            out[i] = out[i].model_copy(update={"text": "m²" + text[2:]})
+    return out
+
+
+#: `Số:` as OCR garbles it at a line's start (`số:`, `Sấ:`, `sø:`, `Số.`, `số;`): an `s`, at most
+#: one more letter, and a stop.
+_NUMBER_LABEL = re.compile(r"^[sS]\w?[:;.]$")
+
+
+def _mend_number_label(line: list[OcrWord]) -> list[OcrWord]:
+    """A line opening with a garbled `Số:` and then a number (the registration row, an extract's
+    number) opens with `Số:`: nothing else printed on these forms starts a line so."""
+    if len(line) < 2 or line[0].text == "Số:" or not _NUMBER_LABEL.match(line[0].text):
+        return line
+    if not line[1].text[:1].isdigit():
+        return line
+    return [line[0].model_copy(update={"text": "Số:"}), *line[1:]]
+
+
+#: Administrative unit words a place name follows.
+_UNIT_WORDS = frozenset({"xa", "huyen", "tran", "phuong", "tinh", "quan", "thi"})
+
+
+@functools.cache
+def _ia_names() -> frozenset[str]:
+    """Second words of the administrative units named `Ia ...` (Gia Lai, Kon Tum: `Ia Grai`)."""
+    from .validate.places import _split_unit, _tables
+
+    names = set()
+    for r in _tables().legacy_rows:
+        for unit in (r["ward"], r["district"]):
+            name = _split_unit(unit or "").name
+            if name.startswith("Ia "):
+                names.add(fold(name.split()[1]))
+    return frozenset(names)
+
+
+def _mend_ia(line: list[OcrWord]) -> list[OcrWord]:
+    """`la` between a unit word and a capitalised word is the `Ia` of a Jarai place name
+    (`huyện la Grai`) when the administrative-unit tables know such a unit. The tables are
+    loaded only for a page that has such a word."""
+    out = list(line)
+    for i in range(1, len(out) - 1):
+        if out[i].text != "la" or fold(out[i - 1].text).strip(_EDGE) not in _UNIT_WORDS:
+            continue
+        nxt = out[i + 1].text.strip(_EDGE)
+        if nxt[:1].isupper() and fold(nxt) in _ia_names():
+            out[i] = out[i].model_copy(update={"text": "Ia"})
+    return out
+
+
+def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
+    """The page's words (in lines, reading order) with the forms' printed phrases, surnames after
+    name labels and `m²` put back where recognition slipped on them (see the module docstring)."""
+    lines: dict[int, list[OcrWord]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    out: list[OcrWord] = []
+    for line in lines.values():
+        out += _mend_ia(_mend_units(_mend_surname(_mend_number_label(_mend_line(line)))))
+    return out

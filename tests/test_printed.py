@@ -1,0 +1,172 @@
+"""Known text put back after recognition (`pipeline/printed.py`): the forms' printed phrases,
+a garbled `Số:`, surnames after name labels, `m²` after an area, `Ia` in Jarai place names; and
+values never rewritten. The OCR slips here are ones Tesseract made on generated pages."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw, ImageFont
+from sohoa.pipeline import printed
+from sohoa.pipeline.forms import FORMS
+from sohoa.pipeline.ocr import mend_known_text
+from sohoa.pipeline.parallel import read_page
+from sohoa.pipeline.types import Page
+from sohoa.schemas import OcrWord
+
+
+def _words(*lines: str) -> list[OcrWord]:
+    return [
+        OcrWord(text=t, box=(100 + 80 * n, 100 + 40 * k, 170 + 80 * n, 130 + 40 * k), confidence=0.9, line=k)
+        for k, line in enumerate(lines)
+        for n, t in enumerate(line.split())
+    ]
+
+
+def _mended(*lines: str) -> list[str]:
+    return mend_known_text(_words(*lines))[1]
+
+
+def test_every_form_prints_its_labels_as_nfc_text():
+    import unicodedata
+
+    for form in FORMS.values():
+        assert form.printed, form.doc_type
+        for phrase in form.printed:
+            assert phrase == unicodedata.normalize("NFC", phrase).strip(), phrase
+
+
+def test_printed_phrases_are_put_back_and_values_kept():
+    got = _mended(
+        "(Ký, ghỉ rõ họ, chữ đệm, tên)",  # italic `ghi` read with a hook
+        "Số: 51 Quyền số: 02/2019 ngày 11/11/2019",
+        "Giới tính Nam Dân tộc; Kinh Quốc tịch: Việt Nam",  # colons lost or read as `;`
+        "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIÊN VỚI ĐẤT",
+        "II. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liền với đất",  # `III.` read a letter short
+        "Nơi sinh: Bệnh viện Đa khoa tỉnh Quảng Bình",
+    )
+    assert got == [
+        "(Ký, ghi rõ họ, chữ đệm, tên)",
+        "Số: 51 Quyển số: 02/2019 ngày 11/11/2019",
+        "Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam",
+        "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT",
+        "III. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liền với đất",
+        "Nơi sinh: Bệnh viện Đa khoa tỉnh Quảng Bình",
+    ]
+
+
+def test_the_label_value_seam_is_kept():
+    got = _mended(
+        "Họ và tên: LÊ THANH CHIẾN",  # not `Họ và tên mẹ:` read a letter wrong
+        "Họ, chữ đệm, tên người raẹ: LƯU HỒNG HƯỜNG",  # a longer label goes on: no colon after `tên`
+        "Ngày, tháng, năm sinh: 28/04/2025 qh¡ bằng chữ: Hai mươi",  # not the land form's `(bằng chữ:`
+        "đ. Hình thức: Sử dụng riêng",  # not `d) Hình thức sử dụng:` with the value's words
+        "a. Thửa đất số: 1140; Tờ bản đồ số: 62",  # the 2024 form's letters stay
+        "Số 11T",  # no stop read: not taken for `Số:`
+        "Ghi chú Đăng ký khai tử quá han",  # the value's slip stays a slip
+    )
+    assert got == [
+        "Họ và tên: LÊ THANH CHIẾN",
+        "Họ, chữ đệm, tên người raẹ: LƯU HỒNG HƯỜNG",
+        "Ngày, tháng, năm sinh: 28/04/2025 qh¡ bằng chữ: Hai mươi",
+        "đ. Hình thức: Sử dụng riêng",
+        "a. Thửa đất số: 1140; Tờ bản đồ số: 62",
+        "Số 11T",
+        "Ghi chú: Đăng ký khai tử quá han",
+    ]
+
+
+def test_a_labels_last_word_read_cut_short_is_put_back_and_the_value_cut_off():
+    """Where the value's ink runs into the label's last word, Tesseract reads that word cut short
+    or a letter off, with the value's first strokes (`k#`, `sinl`, `k99/03/2024`)."""
+    words, lines = mend_known_text(
+        _words(
+            "Ngày, tháng, năm đăng k# 5/4/2025",
+            "Nguyên nhân ch Bệnh phổi",
+            "Nơi đăng ký khai sinl Ủy ban nhân dân",
+            "Ngày, tháng, năm đăng k99/03/2024",
+            "Giấy tờ tùy Thẻ",  # a value a letter off the label's last word: not the label
+            "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # the word's end read apart with its colon
+        )
+    )
+    assert lines == [
+        "Ngày, tháng, năm đăng ký: 5/4/2025",
+        "Nguyên nhân chết: Bệnh phổi",
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân",
+        "Ngày, tháng, năm đăng ký: 99/03/2024",
+        "Giấy tờ tùy Thẻ",
+        "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # left as read: no value to cut off
+    ]
+    label, value = (w for w in words if w.line == 3 and w.text in ("ký:", "99/03/2024"))
+    assert label.box[2] == value.box[0] and label.box[0] < label.box[2] < value.box[2]
+
+
+def test_a_garbled_number_label_before_a_number_is_so():
+    got = _mended(
+        "sø: 169 Quyến số: 02/2020", "Sấ: 51", "số: 44/TLKT-BS", "CCCD số 0123", "số 051186844405, do"
+    )
+    assert got == [
+        "Số: 169 Quyển số: 02/2020",
+        "Số: 51",
+        "Số: 44/TLKT-BS",
+        "CCCD số 0123",
+        "số 051186844405, do",
+    ]
+
+
+def test_a_surname_after_a_name_label_gets_its_diacritics():
+    got = _mended(
+        "Họ, chữ đệm, tên: NGUYÊN DIÊU NGÂN",
+        "Họ, chữ đệm, tên người mẹ: PHAM THU THỊ NGUYỆT",
+        "Ông: NGUYÊN MẠNH CƯỜNG, năm sinh: 1992",
+        "Họ và tên: LÃ VĂN AN",  # `Lã` is a surname of its own, not `La`
+        "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",  # no name label: `NGUYÊN` stays
+        "Nguyên nhân chết: Bệnh phổi",
+    )
+    assert got == [
+        "Họ, chữ đệm, tên: NGUYỄN DIÊU NGÂN",  # the given name is not looked at
+        "Họ, chữ đệm, tên người mẹ: PHẠM THU THỊ NGUYỆT",
+        "Ông: NGUYỄN MẠNH CƯỜNG, năm sinh: 1992",
+        "Họ và tên: LÃ VĂN AN",
+        "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+        "Nguyên nhân chết: Bệnh phổi",
+    ]
+
+
+def test_square_metres_after_an_area_and_ia_in_place_names():
+    got = _mended(
+        "c) Diện tích: 80,0 m2, (bằng chữ: Tám mươi mét vuông)",
+        "1763,5 m?",
+        "Km2 m2",  # no number before: stays
+        "Thôn Tân Lập, thị trấn la Kha, huyện la Grai, tỉnh Gia Lai",
+        "xã la Hờ",  # no unit `Ia Hờ` in the tables: stays
+    )
+    assert got == [
+        "c) Diện tích: 80,0 m², (bằng chữ: Tám mươi mét vuông)",
+        "1763,5 m²",
+        "Km2 m2",
+        "Thôn Tân Lập, thị trấn Ia Kha, huyện Ia Grai, tỉnh Gia Lai",
+        "xã la Hờ",
+    ]
+
+
+def test_boxes_and_lines_are_kept():
+    words = _words("Quyền số: 02", "Giới tính Nam")
+    out, lines = mend_known_text(words)
+    assert lines == ["Quyển số: 02", "Giới tính: Nam"]
+    assert [w.box for w in out] == [w.box for w in words]
+    assert [w.line for w in out] == [w.line for w in words]
+    assert printed.mend_printed([]) == []
+
+
+def test_the_page_stage_puts_a_label_read_with_a_wrong_tone_mark_back():
+    """End to end through the page stage: the label is drawn as Tesseract misreads it (`Quyền`
+    for `Quyển`, `ghỉ` for `ghi`, no colon after `Dân tộc`), and the page's lines have it as the
+    form prints it; the typed values stay as drawn."""
+    from .drawn import FONT
+
+    image = Image.new("RGB", (1654, 300), "white")
+    d = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 34)
+    d.text((100, 80), "Số: 51    Quyền số: 02/2019", font=font, fill=(20, 20, 20))
+    d.text((100, 170), "Dân tộc  Kinh    ghỉ bằng chữ: Mười", font=font, fill=(20, 20, 20))
+    result = read_page(Page(1, image, 200))
+    assert result.lines == ["Số: 51 Quyển số: 02/2019", "Dân tộc: Kinh ghi bằng chữ: Mười"], result.lines
