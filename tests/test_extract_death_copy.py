@@ -111,3 +111,23 @@ def test_two_number_words_read_badly_are_filled_in_only_to_read_as_the_date_in_f
     # No pair of words one letter from them gives the date: left as read, not sure.
     got = snap_date_words(text, dt.date(2019, 7, 14))
     assert got.value == text and got.confidence < 0.9
+
+
+def _name_value(name_row: list):
+    from sohoa.pipeline.extract.assemble import _label_values
+    from sohoa.pipeline.extract.layout import read_layout
+    from sohoa.pipeline.forms import FORMS
+
+    layout = read_layout(FORMS["death_certificate"], [_copy(name=name_row)])
+    return _label_values(layout, "death_certificate")["full_name"][0]
+
+
+def test_a_name_far_right_of_its_label_is_read_again_from_the_label():
+    # `Họ, chữ đệm, tên:` ends at x = 200 + 17 letters; OCR lost `NGUYỄN` before `HỮU LỘC`.
+    far = _name_value([(200, "Họ, chữ đệm, tên:"), (800, "HỮU LỘC")])
+    assert far.text == "HỮU LỘC" and far.notes["lost_start"] < 800
+    near = _name_value([(200, "Họ, chữ đệm, tên: NGUYỄN HỮU LỘC")])
+    assert "lost_start" not in near.notes
+    # Not for a value in lower case (a place, a note: typed anywhere on its dotted line).
+    lower = _name_value([(200, "Họ, chữ đệm, tên:"), (800, "Hữu Lộc")])
+    assert "lost_start" not in lower.notes

@@ -248,6 +248,15 @@ def _label_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
     return found
 
 
+#: A gap between a label and its value's first word (in line heights) that held a word OCR lost.
+_LOST_WORD_GAP = 3.0
+
+
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 def _lost_start(h: Hit, words: list[Word], pl: PageLayout) -> float | None:
     """Where a word OCR read too badly to keep (`Sð` for `Số`, `WGUYỄN`) stands between a label and
     its value's first word: the x the value's second reading starts from; None when none does."""
@@ -262,7 +271,17 @@ def _lost_start(h: Hit, words: list[Word], pl: PageLayout) -> float | None:
         and h.x1 - 0.5 * lh <= d.xc < first.x0
         and first.x0 - d.x1 < 1.5 * lh
     ]
-    return min(xs) if xs else None
+    if xs:
+        return min(xs)
+    # A name in capitals starting far right of its label on the label's row (`tên:` … `HỮU LỘC`):
+    # OCR lost its first word (the surname) altogether.
+    if (
+        abs(first.yc - h.yc) < 0.6 * lh
+        and first.x0 - h.x1 > _LOST_WORD_GAP * lh
+        and all(_capitals(w.text) for w in words)
+    ):
+        return h.x1 + 0.2 * lh
+    return None
 
 
 def _pattern_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
