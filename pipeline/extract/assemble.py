@@ -248,6 +248,15 @@ def _label_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
     return found
 
 
+#: A gap between a label and its value's first word (in line heights) that held a word OCR lost.
+_LOST_WORD_GAP = 3.0
+
+
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 def _lost_start(h: Hit, words: list[Word], pl: PageLayout) -> float | None:
     """Where a word OCR read too badly to keep (`Sð` for `Số`, `WGUYỄN`) stands between a label and
     its value's first word: the x the value's second reading starts from; None when none does."""
@@ -262,7 +271,17 @@ def _lost_start(h: Hit, words: list[Word], pl: PageLayout) -> float | None:
         and h.x1 - 0.5 * lh <= d.xc < first.x0
         and first.x0 - d.x1 < 1.5 * lh
     ]
-    return min(xs) if xs else None
+    if xs:
+        return min(xs)
+    # A name in capitals starting far right of its label on the label's row (`tên:` … `HỮU LỘC`):
+    # OCR lost its first word (the surname) altogether.
+    if (
+        abs(first.yc - h.yc) < 0.6 * lh
+        and first.x0 - h.x1 > _LOST_WORD_GAP * lh
+        and all(_capitals(w.text) for w in words)
+    ):
+        return h.x1 + 0.2 * lh
+    return None
 
 
 def _pattern_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
@@ -355,7 +374,9 @@ def _row_with(cands: list[RawValue], layout: Layout) -> list[RawValue]:
     if other is None:
         return cands
     on_row = [rv for rv in cands if rv.source != "label" or _on_row_with(rv, other, layout)]
-    if any(rv.source == "label" for rv in on_row):
+    # A label's value on that row comes first; a pattern read on the row (`FormSpec.patterns`:
+    # the registration row's date whose `ngày` OCR garbled) beats a label elsewhere.
+    if any(rv.source in ("label", "pattern") for rv in on_row):
         return on_row
     for rv in cands:
         if rv.source == "label":
@@ -411,6 +432,7 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
     if reread:
         _read_empty_labels(doc_type, layout, chosen)
     _nationality_after_ethnicity(doc_type, chosen)
+    _ethnicity_after_sex(doc_type, chosen)
     # Identity papers: the truth holds the number (the field's own format is free text).
     for rv in chosen.values():
         if rv.kind != field_kind(doc_type, rv.field):
@@ -482,6 +504,40 @@ def _nationality_after_ethnicity(doc_type: str, chosen: dict[str, RawValue]) -> 
                 break
 
 
+def _ethnicity_after_sex(doc_type: str, chosen: dict[str, RawValue]) -> None:
+    """`Giới tính: Nữ Dâ t ạc.Kinh` where OCR garbled the `Dân tộc:` between them: the sex followed
+    at the end of its row by the name of an ethnic group, with no ethnicity found for that person,
+    gives the ethnicity too (below the bar)."""
+    from sohoa.schemas import DOC_TYPE_FIELDS
+
+    from ..validate.lexicon import snap_ethnicity
+
+    known = DOC_TYPE_FIELDS[doc_type].model_fields
+    for name, rv in list(chosen.items()):
+        if not name.endswith("sex") or not rv.value:
+            continue
+        other = name[: -len("sex")] + "ethnicity"
+        words = rv.text.split()
+        if other in chosen or other not in known or len(words) < 2:
+            continue
+        if fold(words[0]).strip(".,;:") not in ("nam", "nu"):
+            continue
+        for k in (2, 1, 3):
+            if k >= len(words):
+                continue
+            tail = " ".join(words[-k:]).strip(".,;:")
+            group = snap_ethnicity(tail)
+            if group.confidence >= 0.95 and fold(group.value) == fold(tail):
+                eth = RawValue(
+                    other, "text", tail, rv.words[-k:] if len(rv.words) == len(words) else [], 1.0, rv.page
+                )
+                eth.value = group.value
+                eth.notes["cap"] = _OFF_ROW  # no label of its own: never sure
+                eth.notes["reread_confidence"] = _OFF_ROW
+                chosen[other] = eth
+                break
+
+
 def _read_empty_labels(doc_type: str, layout: Layout, chosen: dict[str, RawValue]) -> None:
     """Labels of short fields found on the page with no value chosen: their row, from the label's
     end to the next label, read again on its own (`reread.read_blank`)."""
@@ -535,12 +591,20 @@ def _read_row_rest(doc_type: str, layout: Layout, chosen: dict[str, RawValue], r
         pl = layout.pages[h.page]
         lh = pl.line_height
         on_row = [w for w in (anchor.words if anchor is not None else []) if abs(w.yc - h.yc) < 0.8 * lh]
+        # Only the words the anchor's value was cut from: what follows it (`Quyển số: 01/2019 ngà
+        # 89/05/2019`, the `ngày` garbled) is the stretch to read.
+        own = [w for w in on_row if _figures_of(w.text) and _figures_of(w.text) in _figures_of(anchor.value)]
+        on_row = own or on_row
         start = max([h.x1] + [w.x1 for w in on_row]) + 0.3 * lh
         box = (start, h.yc - 0.9 * lh, pl.right + lh, h.yc + 0.9 * lh)
         rv = RawValue(spec.field, spec.kind or field_kind(doc_type, spec.field), "", [], 0.8, h.page)
         reads += 1
         if read_blank(doc_type, rv, box, layout):
             chosen[spec.field] = rv
+
+
+def _figures_of(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
 
 
 def _read_number_before_book(doc_type: str, layout: Layout, chosen: dict[str, RawValue], reads: int) -> int:

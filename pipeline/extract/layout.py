@@ -154,6 +154,10 @@ def _case_parts(text: str) -> list[str]:
     for end in _GLUED_LABEL_ENDS:
         if text.startswith(end) and len(text) >= len(end) + 2 and text[len(end) :][:2].isalpha():
             cuts.append(len(end))
+        # The colon read as a hyphen between them (`chữ-Ngày`): the hyphen stays with the label.
+        rest = text[len(end) + 1 :]
+        if text.startswith(end) and text[len(end) : len(end) + 1] in ("-", "–") and rest[:2].isalpha():
+            cuts.append(len(end) + 1)
     cuts = sorted(set(cuts))
     return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 

@@ -215,7 +215,11 @@ def reread_fields(
             # One reading lost characters the other has (a crop's edge, `673776` of `CJ673776`,
             # `012021` of `01/2021`): the longer one, not sure.
             rv.notes["reread"] = "longer"
-            if len(value) > len(rv.value) and plausible(rv.kind, value, rv.field):
+            if (
+                len(value) > len(rv.value)
+                and plausible(rv.kind, value, rv.field)
+                and not _label_in_front(rv, value)
+            ):
                 rv.value = value
             out[name] = min(_SECOND_ONLY, conf[name])
         else:
@@ -229,6 +233,14 @@ def reread_fields(
                 rv.notes["reread"] = "differs"
                 out[name] = conf[name] * 0.8
     return out
+
+
+def _label_in_front(rv: RawValue, value: str) -> bool:
+    """A register number read again with figures in front of the first reading (`5110` for `110`):
+    the crop's reading of its label `Số` (`S` read as `5`), not a figure the first reading lost."""
+    return (
+        rv.field == "registration_number" and value.endswith(rv.value) and value[: -len(rv.value)].isdigit()
+    )
 
 
 def _within(short: str, long: str) -> bool:

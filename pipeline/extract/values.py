@@ -14,7 +14,10 @@ from .layout import clean_word
 
 _DATE_NUM = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _DATE_WORDS = re.compile(r"(?<!\d)(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})(?!\d)")
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:gio|h|:)\s*(\d{1,2})(?!\d)")
+#: `05 giờ 15 phút`, `05:15`; a dotted leader's stop before `giờ` (`12.giờ 05 phút`) is no part of it.
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[.,]?\s*(?:gio|h|:)\s*(\d{1,2})(?!\d)")
+#: The hour's two figures read apart (`1 6 giờ 25 phút`): one number, not its last figure.
+_SPLIT_HOUR = re.compile(r"(?<!\d)(\d)\s(\d)\s*[.,]?\s*(?:gio|h)\s*(\d{1,2})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
 _AREA = re.compile(r"(?<![\d,.])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d])")
 _PASSPORT = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}\d{7,8})(?![A-Z0-9])")
@@ -102,6 +105,11 @@ def cut(kind: str, raw: str) -> Cut | None:
         m = _YEAR.search(folded)
         return Cut(m.group(1), _spread(m.group(1), text)) if m else None
     if kind == "time":
+        m = _SPLIT_HOUR.search(folded)
+        if m:
+            # Never sure: the figure before may be a speck of the label (`lúc: 1 6 giờ`).
+            hour = m.group(1) + m.group(2) if int(m.group(1) + m.group(2)) <= 23 else "0" + m.group(2)
+            return Cut(f"{hour}:{int(m.group(3)):02d}", 0.85)
         m = _TIME.search(folded)
         return Cut(f"{int(m.group(1)):02d}:{int(m.group(2)):02d}", 1.0) if m else None
     if kind == "identity_number":

@@ -1,7 +1,15 @@
 """Trích lục khai tử: the original (with cause of death) and the copy (bản sao, without it; the
 newer copy says where it was extracted from)."""
 
-from .spec import COMMON_PRINTED, REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
+from .spec import (
+    COMMON_PRINTED,
+    REGISTRATION_ROW,
+    REGISTRATION_ROW_DATE,
+    FormSpec,
+    LabelSpec,
+    PatternSpec,
+    VersionSpec,
+)
 
 L = LabelSpec
 
@@ -43,6 +51,9 @@ FORM = FormSpec(
         # `Số: 101  Quyển số: 02/2025`, the registration row, whose `Số:` OCR often garbles
         # (`số.`, `sø:`, `sõ64`): the number right before `Quyển số`.
         PatternSpec("registration_number", REGISTRATION_ROW, across=True),
+        # The registration date at the end of that row, whose `ngày` OCR garbled (`n gây`, `ngà`):
+        # without it the signer's date would stand in.
+        PatternSpec("registration_date", REGISTRATION_ROW_DATE, across=True),
     ),
     stops=(
         "giay to tuy than",

@@ -94,6 +94,10 @@ class PatternSpec:
 #: The registration row of the civil-status forms on folded text: the number before `Quyển số`
 #: (whose end OCR may garble: `Quyển sốt”`).
 REGISTRATION_ROW = r"^s\D{0,2}?\s*(\d{1,5})\s*[,.;:]?\s+quyen\s+so"
+#: The date that ends the registration row (`Quyển số: 02/2020 ngày 18/02/2020`), whose `ngày` OCR
+#: may garble (`n gây`, `ngà`): a whole date in figures after `Quyển số`, standing apart from what
+#: precedes it (`ngà?6/06/2024` lost a figure: no date).
+REGISTRATION_ROW_DATE = r"quyen\s+s.*?(?<![^\s])(\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{4})(?!\d)"
 
 
 #: Printed on every civil-status and land form: the national motto, the signer's hints and titles.

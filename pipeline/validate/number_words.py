@@ -27,6 +27,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import product
 from typing import ClassVar, Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -730,19 +731,33 @@ def _stops_as_commas(text: str) -> str:
 
 
 def _fill_unknown(out: list[str], keys: list[str | None], expected: date) -> list[str]:
-    """The one unknown word whose replacement by a number word makes the words read as `expected`."""
+    """The unknown words whose replacement by number words makes the words read as `expected`: one
+    unknown word by any number word, two (`ha mươi … năm bai nghìn`) each by a number word one
+    letter from it; only when exactly one replacement fits."""
     holes = [i for i, k in enumerate(keys) if k is None]
-    if len(holes) != 1:
+    if not 1 <= len(holes) <= 2:
         return out
-    i = holes[0]
+    options: list[list[str]] = []
+    for i in holes:
+        near = []
+        for key, (kind, _, _) in _VOCAB.items():
+            if kind not in (DIGIT, TEN, UNIT5, ZERO_TENS):
+                continue
+            if len(holes) > 1 and Levenshtein.distance(fold(out[i].lower().rstrip(",")), key) > 1:
+                continue
+            near.append(key)
+        options.append(near)
     fits = []
-    for key, (kind, _, _) in _VOCAB.items():
-        if kind not in (DIGIT, TEN, UNIT5, ZERO_TENS):
-            continue
-        prev = next((k for k in reversed(keys[:i]) if k is not None), None)
-        # The hole's comma is the printed one (`GHÍN,` → `CHÍN,`).
-        comma = "," if out[i].endswith(",") else ""
-        trial = out[:i] + [_cased(_spelling(key, prev, ""), out[i]) + comma] + out[i + 1 :]
+    for choice in product(*options):
+        trial = list(out)
+        trial_keys = list(keys)
+        for i, key in zip(holes, choice, strict=True):
+            trial_keys[i] = key
+        for i, key in zip(holes, choice, strict=True):
+            prev = next((k for k in reversed(trial_keys[:i]) if k is not None), None)
+            # The hole's comma is the printed one (`GHÍN,` → `CHÍN,`).
+            comma = "," if out[i].endswith(",") else ""
+            trial[i] = _cased(_spelling(key, prev, ""), out[i]) + comma
         if parse_date_words(" ".join(trial)).value == expected:
             fits.append(trial)
     return fits[0] if len(fits) == 1 else out
