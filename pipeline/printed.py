@@ -21,7 +21,7 @@ a value word that ran into the label's last word (`tộcKinh`) was cut apart bef
 - a line opening with `s`, at most one more letter and a stop (`sø:`, `Sấ:`, `số;`) before a
   number opens with `Số:`;
 - the first word of a name after a name label (`Họ, chữ đệm, tên:`, `Ông:`) that folds to a
-  common surname it is not (`NGUYÊN`) is that surname (`NGUYỄN`; `validate/person_names.json`);
+  common surname it is not (`NGUYÊN`) is that surname (`NGUYỄN`; `validate.lexicon`'s names);
 - `m2` or `m?` after a number is `m²`;
 - `la` between a unit word and a name is `Ia` where the administrative-unit tables have such a
   unit (`huyện la Grai`: the tables are loaded only for a page with such a word).
@@ -32,14 +32,13 @@ Pure functions over the OCR stage's words (`OcrWord`, grouped by their `line`).
 from __future__ import annotations
 
 import functools
-import json
 import re
-from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 from sohoa.schemas import OcrWord
 
 from .forms import FORMS, fold
+from .validate.lexicon import is_surname, name_lexicon
 
 _EDGE = ".,:;()…·'\"-_"
 _NUMBER = re.compile(r"^\d[\d.,]*$")
@@ -239,20 +238,6 @@ def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
     return out
 
 
-@functools.cache
-def _surnames() -> dict[str, str]:
-    """Folded surname -> the most common surname of that spelling."""
-    data = json.loads((Path(__file__).parent / "validate" / "person_names.json").read_text(encoding="utf-8"))
-    out: dict[str, tuple[float, str]] = {}
-    for name, share in data["surnames"].items():
-        if " " in name:
-            continue
-        key = fold(name)
-        if key not in out or share > out[key][0]:
-            out[key] = (share, name)
-    return {k: v for k, (_, v) in out.items()}
-
-
 #: Labels a person's name follows (folded, colon included).
 _NAME_LABELS = ("ten:", "me:", "cha:", "sinh:", "tu:", "ong:", "ba:")
 
@@ -278,21 +263,15 @@ def _mend_surname(line: list[OcrWord]) -> list[OcrWord]:
             continue
         word = out[i + 1]
         text = word.text.strip(_EDGE)
-        if len(text) < 2 or not text[0].isupper() or text.casefold() in _all_surnames():
+        if len(text) < 2 or not text[0].isupper() or is_surname(text):
             continue  # itself a surname (`Lã` as well as `La`)
-        known = _surnames().get(fold(text))
+        # the most common one-word surname of that folded spelling
+        known = next((n for n in name_lexicon().surname_by_fold.get(fold(text), ()) if " " not in n), None)
         if known is None:
             continue
         mended = known.upper() if text.isupper() else known
         out[i + 1] = word.model_copy(update={"text": word.text.replace(text, mended, 1)})
     return out
-
-
-@functools.cache
-def _all_surnames() -> frozenset[str]:
-    """Every surname of the table, case-folded."""
-    data = json.loads((Path(__file__).parent / "validate" / "person_names.json").read_text(encoding="utf-8"))
-    return frozenset(name.casefold() for name in data["surnames"])
 
 
 #: The square-metre sign as OCR reads it after an area (`80,0 m2`, `1763,5 m?`).
@@ -330,15 +309,9 @@ _UNIT_WORDS = frozenset({"xa", "huyen", "tran", "phuong", "tinh", "quan", "thi"}
 @functools.cache
 def _ia_names() -> frozenset[str]:
     """Second words of the administrative units named `Ia ...` (Gia Lai, Kon Tum: `Ia Grai`)."""
-    from .validate.places import _split_unit, _tables
+    from .validate.places import unit_names
 
-    names = set()
-    for r in _tables().legacy_rows:
-        for unit in (r["ward"], r["district"]):
-            name = _split_unit(unit or "").name
-            if name.startswith("Ia "):
-                names.add(fold(name.split()[1]))
-    return frozenset(names)
+    return frozenset(fold(name.split()[1]) for name in unit_names() if name.startswith("Ia "))
 
 
 def _mend_ia(line: list[OcrWord]) -> list[OcrWord]:

@@ -465,6 +465,15 @@ def _split_unit(full: str) -> _Unit:
 
 
 @lru_cache(maxsize=1)
+def unit_names() -> frozenset[str]:
+    """The names, without their unit word, of every district and commune of the legacy (pre-2025)
+    tables (`Ia Grai` of `Huyện Ia Grai`)."""
+    return frozenset(
+        _split_unit(unit).name for r in _tables().legacy_rows for unit in (r["ward"], r["district"]) if unit
+    )
+
+
+@lru_cache(maxsize=1)
 def _snap_tables() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]], dict[str, list[str]]]:
     """Legacy: province -> districts, (province, district) -> communes; 2025: province -> communes."""
     t = _tables()
