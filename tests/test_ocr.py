@@ -243,6 +243,18 @@ def test_a_value_starting_over_its_labels_colon_joins_the_label_line():
     ]
     _, lines = ocr.assemble_lines(words)
     assert lines == ["Họ và tên:", "Giới tính: Nam", "Dân tộc:"], lines
+    # A value raised over the whole of its label's colon word (`số:`, 26 px of 30 across), right
+    # of a printed line just above it, joins its label's line, not the line above.
+    words = [
+        word("(Bản", 540, 30, 590, 58, 0),
+        word("chính)", 598, 30, 655, 58, 0),
+        word("Số:", 100, 80, 150, 108, 1),
+        word("Quyển", 560, 82, 650, 110, 1),
+        word("số:", 660, 84, 690, 110, 1),
+        word("03/2003", 664, 56, 790, 86, 2),  # 26 px over "số:", 25 px up
+    ]
+    _, lines = ocr.assemble_lines(words)
+    assert lines == ["(Bản chính)", "Số: Quyển số: 03/2003"], lines
 
 
 def test_words_read_run_together_or_with_strokes_for_slashes_are_mended():
