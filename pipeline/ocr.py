@@ -11,7 +11,8 @@ kill of the worker process for anything that still does not return.
 
 The OCR stage (`ocr_page`) reads a page as sparse text, puts the words back into lines
 (`assemble_lines`), reads again, from their crops, the lines the page reading lost
-(`reread_lost_lines`) or read with doubt (`reread_doubtful_lines`), and puts back the known text
+(`reread_lost_lines`) or read with doubt (`reread_doubtful_lines`) and then the words it still
+doubts, each alone (`reread_doubtful_words`), and puts back the known text
 it slipped on: the forms' printed phrases, surnames, `m²` (`mend_known_text`, `pipeline/printed.py`).
 
 Failures are mapped here to `MissingDependencyError` (exit 3, with install advice) and `OcrError`.
@@ -409,8 +410,9 @@ _JUNK_CONFIDENCE = 0.5
 _SAME_LINE = 1.3
 #: Words of two lines that overlap across the page by less than twice this many word heights do
 #: not keep the lines apart: a value typed up and left of its place starts over its label's colon
-#: (`Giới tính:` with `Nam` over the colon), and would otherwise join the label line above it.
-_OVERLAP = 0.35
+#: (`Giới tính:` with `Nam` over the colon), and would otherwise join the label line above it; a
+#: raised `Quyển số:`'s value stands over the whole colon (0.35 kept it off its line on hard pages).
+_OVERLAP = 0.5
 
 
 def _is_junk(word: OcrWord) -> bool:
@@ -619,6 +621,40 @@ def lost_lines(image: Image.Image, words: list[OcrWord]) -> list[tuple[int, int,
     return boxes
 
 
+def _median_height(words: list[OcrWord]) -> float:
+    """The median height of the words with a letter or digit (a line of text: 30 px when none)."""
+    text = [w for w in words if any(c.isalnum() for c in w.text)]
+    return float(np.median([w.box[3] - w.box[1] for w in text])) if text else 30.0
+
+
+def _crop(
+    a: np.ndarray, box: tuple[int, int, int, int], pad: tuple[int, int], others: list[OcrWord], rim: int = 0
+) -> tuple[np.ndarray, int, int]:
+    """The box of the grey page with `pad` (x, y) pixels around it, the `others` words' boxes (grown
+    by `rim` pixels) in it whited out, so only the ink looked at is read; and the crop's top left
+    corner."""
+    x0, y0 = max(0, box[0] - pad[0]), max(0, box[1] - pad[1])
+    x1, y1 = min(a.shape[1], box[2] + pad[0]), min(a.shape[0], box[3] + pad[1])
+    crop = a[y0:y1, x0:x1].copy()
+    for w in others:
+        wx0, wy0, wx1, wy1 = w.box[0] - rim, w.box[1] - rim, w.box[2] + rim, w.box[3] + rim
+        if wx1 > x0 and wx0 < x1 and wy1 > y0 and wy0 < y1:
+            crop[max(0, wy0 - y0) : max(0, wy1 - y0), max(0, wx0 - x0) : max(0, wx1 - x0)] = 255
+    return crop, x0, y0
+
+
+def _read_crop(crop: np.ndarray, x0: int, y0: int, line: int, *, lang: str, timeout: float) -> list[OcrWord]:
+    """A crop read as one text line (`--psm 7`) at full contrast (`_stretch`), its words' boxes in
+    the page's pixels and on `line`."""
+    rec = recognize(Image.fromarray(_stretch(crop)), lang=lang, psm=7, timeout=timeout)
+    return [
+        w.model_copy(
+            update={"box": (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0), "line": line}
+        )
+        for w in rec.words
+    ]
+
+
 def reread_lost_lines(
     image: Image.Image, words: list[OcrWord], *, lang: str = "vie", timeout: float = 120
 ) -> list[OcrWord]:
@@ -630,23 +666,13 @@ def reread_lost_lines(
     if not boxes:
         return []
     a = _grey(image)
-    text = [w for w in words if any(c.isalnum() for c in w.text)]
-    height = float(np.median([w.box[3] - w.box[1] for w in text]))
+    height = _median_height(words)
     rim = max(2, int(height * 0.15))
+    pad = (int(height * 0.4), int(height * 0.3))
     found: list[OcrWord] = []
     line = max((w.line for w in words), default=0) + 1
-    for bx0, by0, bx1, by1 in boxes:
-        px, py = int(height * 0.4), int(height * 0.3)
-        x0, y0 = max(0, bx0 - px), max(0, by0 - py)
-        x1, y1 = min(a.shape[1], bx1 + px), min(a.shape[0], by1 + py)
-        crop = a[y0:y1, x0:x1].copy()
-        for w in words:
-            wx0, wy0, wx1, wy1 = w.box
-            if wx1 + rim > x0 and wx0 - rim < x1 and wy1 + rim > y0 and wy0 - rim < y1:
-                crop[
-                    max(0, wy0 - rim - y0) : max(0, wy1 + rim - y0),
-                    max(0, wx0 - rim - x0) : max(0, wx1 + rim - x0),
-                ] = 255
+    for box in boxes:
+        crop, x0, y0 = _crop(a, box, pad, words, rim)
         piece = Image.fromarray(crop)
         rec = recognize(piece, lang=lang, psm=7, timeout=timeout)
         if not rec.words:
@@ -697,31 +723,58 @@ def reread_doubtful_lines(
     if not doubtful:
         return words
     a = _grey(image)
-    text = [w for w in words if any(c.isalnum() for c in w.text)]
-    height = float(np.median([w.box[3] - w.box[1] for w in text])) if text else 30.0
-    px, py = int(height * 0.4), int(height * 0.3)
+    height = _median_height(words)
+    pad = (int(height * 0.4), int(height * 0.3))
     out: list[OcrWord] = []
     for n, ws in lines.items():
         if n not in doubtful:
             out += ws
             continue
-        x0 = max(0, min(w.box[0] for w in ws) - px)
-        y0 = max(0, min(w.box[1] for w in ws) - py)
-        x1 = min(a.shape[1], max(w.box[2] for w in ws) + px)
-        y1 = min(a.shape[0], max(w.box[3] for w in ws) + py)
-        crop = a[y0:y1, x0:x1].copy()
-        for w in words:
-            wx0, wy0, wx1, wy1 = w.box
-            if w.line != n and wx1 > x0 and wx0 < x1 and wy1 > y0 and wy0 < y1:
-                crop[max(0, wy0 - y0) : max(0, wy1 - y0), max(0, wx0 - x0) : max(0, wx1 - x0)] = 255
-        rec = recognize(Image.fromarray(_stretch(crop)), lang=lang, psm=7, timeout=timeout)
-        again = [
-            w.model_copy(
-                update={"box": (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0), "line": n}
-            )
-            for w in rec.words
-        ]
+        box = (
+            min(w.box[0] for w in ws),
+            min(w.box[1] for w in ws),
+            max(w.box[2] for w in ws),
+            max(w.box[3] for w in ws),
+        )
+        crop, x0, y0 = _crop(a, box, pad, [w for w in words if w.line != n])
+        again = _read_crop(crop, x0, y0, n, lang=lang, timeout=timeout)
         out += again if again and _mean_confidence(again) > _mean_confidence(ws) + _BETTER else ws
+    return out
+
+
+#: Words (with a letter or digit) read at a confidence below this are read again alone
+#: (`reread_doubtful_words`); the reading replaces the word when its confidence is at least
+#: `_WORD_KEEP` and higher by `_WORD_BETTER`.
+_DOUBTFUL_WORD = 0.8
+_WORD_KEEP = 0.6
+_WORD_BETTER = 0.1
+#: The crop of a doubtful word reaches this many word heights left and right, and above and below.
+_WORD_PAD = (0.3, 0.25)
+
+
+def reread_doubtful_words(
+    image: Image.Image, words: list[OcrWord], *, lang: str = "vie", timeout: float = 120
+) -> list[OcrWord]:
+    """The page's words with each word read at a confidence below `_DOUBTFUL_WORD` read again
+    from its own crop (`--psm 7`, at full contrast), every other word's box whited out but its
+    own ink kept whole. A line read again whole still mixes its words with a neighbour's ink
+    (a value typed over its label: `Số:` with its `5` read `và)`, `Quốc tịc Yiệt Nam`); read
+    alone, the word's letters are seen without the ink around it. The reading (one word or
+    several) replaces the word only when Tesseract is clearly more confident of it."""
+    a = _grey(image)
+    height = _median_height(words)
+    pad = (int(height * _WORD_PAD[0]), int(height * _WORD_PAD[1]))
+    out: list[OcrWord] = []
+    for w in words:
+        if w.confidence >= _DOUBTFUL_WORD or not any(c.isalnum() for c in w.text):
+            out.append(w)
+            continue
+        crop, x0, y0 = _crop(a, w.box, pad, [o for o in words if o is not w])
+        wx0, wy0, wx1, wy1 = w.box
+        crop[wy0 - y0 : wy1 - y0, wx0 - x0 : wx1 - x0] = a[wy0:wy1, wx0:wx1]  # its ink under others' boxes
+        again = _read_crop(crop, x0, y0, w.line, lang=lang, timeout=timeout)
+        better = again and _mean_confidence(again) >= max(_WORD_KEEP, w.confidence + _WORD_BETTER)
+        out += again if better else [w]
     return out
 
 
@@ -744,8 +797,9 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
     overlaps the line under it, and give a value typed off its dotted line a line of its own;
     on a generated set of all levels CER was 3.1% with `--psm 6` against 2.6% with `--psm 11` and
     the line assembly (docs/benchmarks.md). Then lines are read again from their crops: those the
-    page reading lost (`reread_lost_lines`) and those it read with doubt (`reread_doubtful_lines`);
-    `reread=False` skips both. Last, the forms' printed phrases and other known text are put back
+    page reading lost (`reread_lost_lines`) and those it read with doubt (`reread_doubtful_lines`),
+    then each word still read with doubt from its own crop (`reread_doubtful_words`);
+    `reread=False` skips them. Last, the forms' printed phrases and other known text are put back
     where recognition slipped on them (`mend_known_text`). Each box is moved
     back by its centre through the inverse tilt (and scale), keeping its shape, so boxes sit on
     the scan the PDF shows.
@@ -762,6 +816,8 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
     found, lines = assemble_lines(read)
     if reread:
         again = reread_doubtful_lines(prepared.ocr_image, found, lang=lang, timeout=timeout)
+        found, lines = assemble_lines(again)
+        again = reread_doubtful_words(prepared.ocr_image, found, lang=lang, timeout=timeout)
         found, lines = assemble_lines(again)
     found, lines = mend_known_text(found)
     width, height = prepared.upright.size

@@ -243,6 +243,18 @@ def test_a_value_starting_over_its_labels_colon_joins_the_label_line():
     ]
     _, lines = ocr.assemble_lines(words)
     assert lines == ["Họ và tên:", "Giới tính: Nam", "Dân tộc:"], lines
+    # A value raised over the whole of its label's colon word (`số:`, 26 px of 30 across), right
+    # of a printed line just above it, joins its label's line, not the line above.
+    words = [
+        word("(Bản", 540, 30, 590, 58, 0),
+        word("chính)", 598, 30, 655, 58, 0),
+        word("Số:", 100, 80, 150, 108, 1),
+        word("Quyển", 560, 82, 650, 110, 1),
+        word("số:", 660, 84, 690, 110, 1),
+        word("03/2003", 664, 56, 790, 86, 2),  # 26 px over "số:", 25 px up
+    ]
+    _, lines = ocr.assemble_lines(words)
+    assert lines == ["(Bản chính)", "Số: Quyển số: 03/2003"], lines
 
 
 def test_words_read_run_together_or_with_strokes_for_slashes_are_mended():
@@ -332,3 +344,33 @@ def test_a_doubtful_line_is_read_again_from_its_crop(generated_page):
     assert "x" * 4 not in text and min(w.confidence for w in again if w.line == target) > 0.5
     line = next(t for t in truth if t.startswith("Ngày, tháng, năm sinh"))
     assert dict(line_errors([line], text))[line] <= 2, (line, text)
+
+
+def test_a_doubtful_word_is_read_again_alone():
+    """A word read with low confidence (made so here: its text garbled) is read again from its
+    own crop, its neighbours' boxes whited out: the crop's confident reading replaces it and holds
+    none of the neighbours' letters. Confident words are left as they are, and a doubtful word
+    whose crop reads no better (paper only) stays."""
+    from PIL import ImageDraw, ImageFont
+
+    from .drawn import FONT
+
+    image = Image.new("L", (900, 90), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    draw.text((20, 25), "Quyển số:", font=font, fill=0)
+    label_end = int(draw.textlength("Quyển số:", font=font)) + 20
+    draw.text((label_end + 6, 25), "03/2014", font=font, fill=0)  # typed right after the colon
+    draw.text((560, 25), "Ngày", font=font, fill=0)
+    words = ocr.recognize(image, psm=11, dpi=200).words
+    assert [w.text for w in words] == ["Quyển", "số:", "03/2014", "Ngày"]
+    assert all(w.confidence >= ocr._DOUBTFUL_WORD for w in words)
+    assert ocr.reread_doubtful_words(image, words) == words  # nothing doubtful: nothing read
+    value = words[2]
+    blank = value.model_copy(update={"text": "x7", "confidence": 0.2, "box": (760, 25, 860, 60)})
+    doubtful = [*words[:2], value.model_copy(update={"text": "0Ⅴ2O14", "confidence": 0.3}), words[3], blank]
+    again = ocr.reread_doubtful_words(image, doubtful)
+    assert again[:2] == words[:2] and again[3] == words[3] and again[-1] == blank
+    assert again[2].text == "03/2014" and again[2].confidence > 0.6 and again[2].line == value.line
+    # its box is where the value is on the page
+    assert abs(again[2].box[0] - value.box[0]) <= 6 and abs(again[2].box[2] - value.box[2]) <= 6
