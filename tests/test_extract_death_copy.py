@@ -172,7 +172,7 @@ def test_a_day_of_one_figure_whose_month_kept_its_zero_is_never_sure():
 def _doubted(field: str, kind: str, value: str) -> RawValue:
     r = RawValue(field, kind, value, [], 1.0, 0)
     r.value = value
-    r.notes["figure_lost"] = 0.0
+    r.notes["figure_lost"] = (0.0,)
     return r
 
 

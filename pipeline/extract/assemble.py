@@ -446,9 +446,9 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
             rv.value = None
     chosen = {k: v for k, v in chosen.items() if v.value}
     for rv in chosen.values():
-        left = _first_figure_doubt(rv, layout)
-        if left is not None:
-            rv.notes["figure_lost"] = left
+        starts = _first_figure_doubt(rv, layout)
+        if starts is not None:
+            rv.notes["figure_lost"] = starts
     _derived(doc_type, chosen)
     fields, evidence, check_issues = score_fields(doc_type, chosen, layout, reread=reread)
     issues += check_issues
@@ -460,14 +460,17 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
 _TOUCH = 0.25
 #: How far before a value's first figure a garbled label word may end (in line heights).
 _NEAR = 1.5
+#: How far before the end of the label a value's first figure may be lost in its crops start (in
+#: line heights): the figure is typed over the label's colon (`lúc` and the `1` of `13` over `:`).
+_READ_FROM = (0.5, 1.0)
 #: A value's first figure group and, for a date, the month after it (`8/01/1956`: `8`, `01`).
 _FIRST_GROUP = re.compile(r"^(\D*?)(\d+)(?:\s*[/.\-]\s*(\d+))?")
 
 
-def _first_figure_doubt(rv: RawValue, layout: Layout) -> float | None:
+def _first_figure_doubt(rv: RawValue, layout: Layout) -> tuple[float, ...] | None:
     """Where a value's first figure may have been lost in the label before it (`ngà 8/02/2016` for
-    `ngày 18/02/2016`, `lúc:` touching the `3` of `13 giờ`): the x its crop is read again from
-    (the start of the word before it); None when nothing says so. A day, hour or registration
+    `ngày 18/02/2016`, `lúc:` touching the `3` of `13 giờ`): the x's its crop is read again from
+    (a little before the end of the word before it); None when nothing says so. A day, hour or registration
     number of one figure is doubted when the word before it touches it, is no word of the form's
     printed text (a garbled label, OCR's reading of the lost figure's ink) or is glued to it
     (`sø/3`), or, for a date, when its month keeps the leading zero its day lacks (`8/01/1956`:
@@ -507,7 +510,8 @@ def _first_figure_doubt(rv: RawValue, layout: Layout) -> float | None:
     )
     if not doubt:
         return None
-    return left.x0 if near else first.x0 - lh
+    end = left.x1 if near else first.x0
+    return tuple(end - back * lh for back in _READ_FROM)
 
 
 def _printed_tokens(layout: Layout) -> set[str]:

@@ -9,6 +9,9 @@ full-page reading (stacked diacritics on capitals, `1391` for `1991`).
 - Figures and codes the two readings disagree on: the plausible year or date, the reading that
   the other is with characters lost, or the second when a third reading (×3) equals it; below the
   bar either way.
+- A day, hour or registration number whose first figure may be lost in the label before it
+  (`ngà 8/02/2016` for `ngày 18/02/2016`) is read from that label on first: a reading that puts
+  back just that figure replaces it, below the bar.
 - A value found after its label but in no valid format (`Năm sinh: 1391`) is read again before it
   is given up (`recover`); what the second reading gives is reported below the bar.
 """
@@ -249,22 +252,24 @@ def reread_fields(
 def _restore_figure(doc_type: str, rv: RawValue, layout: Layout) -> bool:
     """A value whose first figure may be lost in the label before it (`ngà 8/02/2016` for `ngày
     18/02/2016`; `assemble._first_figure_doubt`) read again from that label on: True, with the value
-    put back below the bar, when the reading is the first with just that figure added."""
-    got = _read_again(doc_type, rv, layout, left=rv.notes["figure_lost"])
-    if got is None or got[0] is None:
-        return False
-    value = got[0]
-    if rv.field in _REGISTER_FIELDS:
-        # The label read too (`Số: 173`): the number after it; a label's `S` read as a figure
-        # (`5173`) is no figure of it.
-        m = _NUMBER_AFTER_LABEL.match(fold(rv.notes.get("second_text", "")))
-        value = m.group(1) if m else None
-    if not (value and _figure_restored(rv.kind, rv.value, value) and plausible(rv.kind, value, rv.field)):
-        return False
-    rv.value = value
-    rv.notes["reread"] = "restored"
-    rv.notes["reread_confidence"] = min(_SECOND_ONLY, got[1] * _SECOND_ONLY)
-    return True
+    put back below the bar, when a reading (from each start in turn) is the first with just that
+    figure added."""
+    for left in rv.notes["figure_lost"]:
+        got = _read_again(doc_type, rv, layout, left=left)
+        if got is None or got[0] is None:
+            continue
+        value = got[0]
+        if rv.field in _REGISTER_FIELDS:
+            # The label read too (`Số: 173`): the number after it; a label's `S` read as a figure
+            # (`5173`) is no figure of it.
+            m = _NUMBER_AFTER_LABEL.match(fold(rv.notes.get("second_text", "")))
+            value = m.group(1) if m else None
+        if value and _figure_restored(rv.kind, rv.value, value) and plausible(rv.kind, value, rv.field):
+            rv.value = value
+            rv.notes["reread"] = "restored"
+            rv.notes["reread_confidence"] = min(_SECOND_ONLY, got[1] * _SECOND_ONLY)
+            return True
+    return False
 
 
 #: Where the first figure printed stands in a value of each kind: a date's day (`YYYY-MM-DD`), a
