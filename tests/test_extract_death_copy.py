@@ -163,7 +163,11 @@ def test_a_day_of_one_figure_whose_month_kept_its_zero_is_never_sure():
     page = _copy(birth=[(200, "Ngày, tháng, năm sinh: 8/01/1956")])
     got = extract_fields("death_certificate", [page], reread=False).fields["date_of_birth"]
     assert got.value == "1956-01-08" and got.confidence < 0.9
-    for typed, want in (("8/1/1956", "1956-01-08"), ("18/01/1956", "1956-01-18"), ("08/01/1956", "1956-01-08")):
+    for typed, want in (
+        ("8/1/1956", "1956-01-08"),
+        ("18/01/1956", "1956-01-18"),
+        ("08/01/1956", "1956-01-08"),
+    ):
         page = _copy(birth=[(200, f"Ngày, tháng, năm sinh: {typed}")])
         got = extract_fields("death_certificate", [page], reread=False).fields["date_of_birth"]
         assert got.value == want and got.confidence >= 0.9

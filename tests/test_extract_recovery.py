@@ -205,7 +205,9 @@ def _figure_lost(page, value, before, garbled: str | None = None):
     bx0, by0, _, by1 = before.box
     changed = {
         id(value): value.model_copy(update={"text": value.text[1:], "box": (cut_at, y0, x1, y1)}),
-        id(before): before.model_copy(update={"text": garbled or before.text, "box": (bx0, by0, cut_at, by1)}),
+        id(before): before.model_copy(
+            update={"text": garbled or before.text, "box": (bx0, by0, cut_at, by1)}
+        ),
     }
     words = [changed.get(id(w), w) for w in page.words]
     return dataclasses.replace(_without(page, lambda w: False), words=words)
@@ -226,11 +228,16 @@ def test_a_first_figure_lost_in_the_label_before_it_is_read_again_from_the_label
     date = next(w for w in page.words if w.line == row and w.text.startswith(day + "/"))
     lost = _figure_lost(page, date, _word_before(page, date), "ngà")
     label = next(w for w in page.words if w.text == "lúc:")
-    clock = min((w for w in page.words if w.line == label.line and w.box[0] > label.box[2]), key=lambda w: w.box[0])
+    clock = min(
+        (w for w in page.words if w.line == label.line and w.box[0] > label.box[2]), key=lambda w: w.box[0]
+    )
     assert clock.text[-1] == hour[1]  # `16`, or `L6` with the `1` read as a letter
     lost = _figure_lost(lost, next(w for w in lost.words if w.box == clock.box), _word_before(lost, clock))
     first = extract_fields("death_certificate", [lost], reread=False).fields
-    assert first["registration_date"].value.endswith("-0" + day[1]) and first["registration_date"].confidence < 0.9
+    assert (
+        first["registration_date"].value.endswith("-0" + day[1])
+        and first["registration_date"].confidence < 0.9
+    )
     assert first["time_of_death"].value.startswith("0" + hour[1]) and first["time_of_death"].confidence < 0.9
     fields = extract_fields("death_certificate", [lost]).fields
     for name in ("registration_date", "time_of_death"):

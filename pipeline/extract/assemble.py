@@ -497,7 +497,10 @@ def _first_figure_doubt(rv: RawValue, layout: Layout) -> tuple[float, ...] | Non
     before = [
         w
         for w in pl.words + pl.dropped
-        if w is not first and abs(w.yc - first.yc) < 0.6 * lh and w.x0 < first.x0 and w.x1 < first.x0 + 0.3 * lh
+        if w is not first
+        and abs(w.yc - first.yc) < 0.6 * lh
+        and w.x0 < first.x0
+        and w.x1 < first.x0 + 0.3 * lh
     ]
     left = max(before, key=lambda w: w.x1) if before else None
     gap = first.x0 - left.x1 if left is not None else None
