@@ -131,3 +131,85 @@ def test_a_name_far_right_of_its_label_is_read_again_from_the_label():
     # Not for a value in lower case (a place, a note: typed anywhere on its dotted line).
     lower = _name_value([(200, "Họ, chữ đệm, tên:"), (800, "Hữu Lộc")])
     assert "lost_start" not in lower.notes
+
+
+def test_a_one_figure_day_after_a_garbled_ngay_is_never_sure():
+    # `ngày 26/05/2023` read `ngà 6/05/2023`: the `2` lost in the garbled label's ink.
+    page = _copy(register=[(200, "Số: 83"), (700, "Quyển số: 01/2023 ngà 6/05/2023")])
+    got = extract_fields("death_certificate", [page], reread=False).fields["registration_date"]
+    assert got.value == "2023-05-06" and got.confidence < 0.9
+    # The label read right, or a day of two figures after the garbled one: nothing lost.
+    for row in ("Quyển số: 01/2023 ngày 6/5/2023", "Quyển số: 01/2023 ngà 26/05/2023"):
+        page = _copy(register=[(200, "Số: 83"), (700, row)])
+        got = extract_fields("death_certificate", [page], reread=False).fields["registration_date"]
+        assert got.value.startswith("2023-05-") and got.confidence >= 0.9
+
+
+def test_an_hour_of_one_figure_touching_its_label_is_never_sure():
+    # `lúc:` and `3` in one box (the `1` of `13 giờ` run into the colon's ink).
+    # `Đã chết vào lúc:` ends at x = 552 (22 pixels a letter, one between words).
+    page = _copy(death=[(200, "Đã chết vào lúc:"), (552, "3 giờ 45 phút, ngày 05/05/2023")])
+    ex = extract_fields("death_certificate", [page], reread=False)
+    assert ex.fields["time_of_death"].value == "03:45" and ex.fields["time_of_death"].confidence < 0.9
+    # The date on that row is not doubted for the hour's sake.
+    assert ex.fields["date_of_death"].value == "2023-05-05" and ex.fields["date_of_death"].confidence >= 0.9
+    page = _copy(death=[(200, "Đã chết vào lúc: 3 giờ 45 phút, ngày 05/05/2023")])
+    ex = extract_fields("death_certificate", [page], reread=False)
+    assert ex.fields["time_of_death"].value == "03:45" and ex.fields["time_of_death"].confidence >= 0.9
+
+
+def test_a_day_of_one_figure_whose_month_kept_its_zero_is_never_sure():
+    # A date is typed with leading zeros on both or on neither: `8/01/1956` lost the day's first figure.
+    page = _copy(birth=[(200, "Ngày, tháng, năm sinh: 8/01/1956")])
+    got = extract_fields("death_certificate", [page], reread=False).fields["date_of_birth"]
+    assert got.value == "1956-01-08" and got.confidence < 0.9
+    for typed, want in (
+        ("8/1/1956", "1956-01-08"),
+        ("18/01/1956", "1956-01-18"),
+        ("08/01/1956", "1956-01-08"),
+    ):
+        page = _copy(birth=[(200, f"Ngày, tháng, năm sinh: {typed}")])
+        got = extract_fields("death_certificate", [page], reread=False).fields["date_of_birth"]
+        assert got.value == want and got.confidence >= 0.9
+
+
+def _doubted(field: str, kind: str, value: str) -> RawValue:
+    r = RawValue(field, kind, value, [], 1.0, 0)
+    r.value = value
+    r.notes["figure_lost"] = (0.0,)
+    return r
+
+
+def test_a_figure_lost_in_the_label_is_put_back_only_by_a_reading_that_adds_just_it(monkeypatch):
+    cases = [
+        ("registration_date", "date", "2016-02-08", "2016-02-18", True),
+        ("time_of_death", "time", "03:45", "13:45", True),
+        ("registration_number", "identifier", "73", "173", True),
+        # Another figure changed too, or a figure that was no padding: not the lost one.
+        ("registration_date", "date", "2016-02-08", "2016-03-18", False),
+        ("registration_date", "date", "2016-02-18", "2016-02-28", False),
+        ("time_of_death", "time", "03:45", "03:48", False),
+    ]
+    for field, kind, first, second, restored in cases:
+        rv = _doubted(field, kind, first)
+        monkeypatch.setattr(reread_mod, "_read_again", _reading(second, f"Số: {second}"))
+        out = reread_fields("death_certificate", {field: rv}, {field: 0.85}, None)
+        # Any other reading goes on to the rules of figures read two ways.
+        assert (rv.notes["reread"] == "restored") == restored, (field, first, second)
+        assert rv.value == second if restored else rv.notes["reread"] != "restored"
+        assert out[field] < 0.9
+    # A number read again with its label's `S` as a figure (`5173`): not a figure of the number.
+    rv = _doubted("registration_number", "identifier", "73")
+    monkeypatch.setattr(reread_mod, "_read_again", _reading("573", "573"))
+    reread_fields("death_certificate", {"registration_number": rv}, {"registration_number": 0.85}, None)
+    assert rv.notes["reread"] != "restored"
+
+
+def _reading(value: str, text: str):
+    """A stand-in for `reread._read_again` that reads `text`, cut to `value`."""
+
+    def read(doc_type, rv, layout, **kw):
+        rv.notes["second_text"] = text
+        return value, 0.95
+
+    return read

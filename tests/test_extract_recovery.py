@@ -185,3 +185,61 @@ def test_fathers_block_whose_name_row_ocr_lost_is_not_taken_for_the_mothers(olde
     ):
         assert _right(truth, fields, name), (name, fields.get(name))
     assert "father_name" not in fields
+
+
+@pytest.fixture(scope="module")
+def death_copy(tmp_path_factory):
+    """A death certificate copy (the sixth document of a clean set), its first page read."""
+    out = tmp_path_factory.mktemp("generated")
+    truth = generate(out, n=6, seed=3, level="clean")[5]
+    assert (truth.doc_type, truth.form_version) == ("death_certificate", "copy")
+    return truth, read_page(next(open_input(out / truth.pages[0].file).pages()))
+
+
+def _figure_lost(page, value, before, garbled: str | None = None):
+    """The page as Tesseract reads a value whose first figure ran into the label before it: the
+    figure gone from `value` (its box starts after it), the word `before` ending where it starts,
+    read as `garbled` when given (`ngà` for `ngày`)."""
+    x0, y0, x1, y1 = value.box
+    cut_at = x0 + (x1 - x0) // len(value.text)
+    bx0, by0, _, by1 = before.box
+    changed = {
+        id(value): value.model_copy(update={"text": value.text[1:], "box": (cut_at, y0, x1, y1)}),
+        id(before): before.model_copy(
+            update={"text": garbled or before.text, "box": (bx0, by0, cut_at, by1)}
+        ),
+    }
+    words = [changed.get(id(w), w) for w in page.words]
+    return dataclasses.replace(_without(page, lambda w: False), words=words)
+
+
+def _word_before(page, word):
+    return max(
+        (w for w in page.words if w.line == word.line and w.box[2] <= word.box[0]), key=lambda w: w.box[2]
+    )
+
+
+def test_a_first_figure_lost_in_the_label_before_it_is_read_again_from_the_label(death_copy):
+    truth, page = death_copy
+    # `ngày 28/05/2022` read `ngà 8/05/2022`, and `lúc: 16 giờ` read `lúc:6 giờ`.
+    day, hour = truth.fields["registration_date"][-2:], truth.fields["time_of_death"][:2]
+    assert day[0] != "0" and hour[0] != "0"
+    row = _line_of(page, "Quyển")
+    date = next(w for w in page.words if w.line == row and w.text.startswith(day + "/"))
+    lost = _figure_lost(page, date, _word_before(page, date), "ngà")
+    label = next(w for w in page.words if w.text == "lúc:")
+    clock = min(
+        (w for w in page.words if w.line == label.line and w.box[0] > label.box[2]), key=lambda w: w.box[0]
+    )
+    assert clock.text[-1] == hour[1]  # `16`, or `L6` with the `1` read as a letter
+    lost = _figure_lost(lost, next(w for w in lost.words if w.box == clock.box), _word_before(lost, clock))
+    first = extract_fields("death_certificate", [lost], reread=False).fields
+    assert (
+        first["registration_date"].value.endswith("-0" + day[1])
+        and first["registration_date"].confidence < 0.9
+    )
+    assert first["time_of_death"].value.startswith("0" + hour[1]) and first["time_of_death"].confidence < 0.9
+    fields = extract_fields("death_certificate", [lost]).fields
+    for name in ("registration_date", "time_of_death"):
+        assert _right(truth, fields, name), (name, fields.get(name))
+        assert fields[name].confidence < 0.9

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sohoa.schemas import DocumentIssue, FieldValue, field_kind, validate_field_value
 
 from ..forms import fold
+from ..forms.spec import tokens
 from ..validate import check_document
 from ..validate.land import purpose_to_codes
 from ..validate.normalize import PLACE_FIELDS, normalized_value
@@ -17,7 +18,7 @@ from ..validate.places import snap_place
 from .confidence import score_fields
 from .layout import Hit, Layout, PageLayout, Word, column_of, is_enumerator
 from .reread import _BLANK_KINDS, _CLOSED_FIELDS, MAX_BLANK_READS, read_blank, recover
-from .values import cut
+from .values import _digits_fixed, cut
 
 #: How far (in line heights) a value may sit above or below its label's row.
 _ROW_BAND = 0.8
@@ -444,10 +445,83 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
         if name in PLACE_FIELDS and rv.value and _a_name_not_a_place(rv.value):
             rv.value = None
     chosen = {k: v for k, v in chosen.items() if v.value}
+    for rv in chosen.values():
+        starts = _first_figure_doubt(rv, layout)
+        if starts is not None:
+            rv.notes["figure_lost"] = starts
     _derived(doc_type, chosen)
     fields, evidence, check_issues = score_fields(doc_type, chosen, layout, reread=reread)
     issues += check_issues
     return fields, issues, evidence
+
+
+#: A figure whose box starts this close (in line heights) to the end of the word before it touches
+#: that word: its ink may be one blob with the label's last letters.
+_TOUCH = 0.25
+#: How far before a value's first figure a garbled label word may end (in line heights).
+_NEAR = 1.5
+#: How far before the end of the label a value's first figure may be lost in its crops start (in
+#: line heights): the figure is typed over the label's colon (`lúc` and the `1` of `13` over `:`).
+_READ_FROM = (0.5, 1.0)
+#: A value's first figure group and, for a date, the month after it (`8/01/1956`: `8`, `01`).
+_FIRST_GROUP = re.compile(r"^(\D*?)(\d+)(?:\s*[/.\-]\s*(\d+))?")
+
+
+def _first_figure_doubt(rv: RawValue, layout: Layout) -> tuple[float, ...] | None:
+    """Where a value's first figure may have been lost in the label before it (`ngà 8/02/2016` for
+    `ngày 18/02/2016`, `lúc:` touching the `3` of `13 giờ`): the x's its crop is read again from
+    (a little before the end of the word before it); None when nothing says so. A day, hour or registration
+    number of one figure is doubted when the word before it touches it, is no word of the form's
+    printed text (a garbled label, OCR's reading of the lost figure's ink) or is glued to it
+    (`sø/3`), or, for a date, when its month keeps the leading zero its day lacks (`8/01/1956`:
+    a date is typed with both or neither)."""
+    if not rv.words or not (rv.kind in ("date", "time") or rv.field == "registration_number"):
+        return None
+    words = rv.words
+    whole = cut(rv.kind, " ".join(w.text for w in words))
+    # The word the value starts in: the last from which the words still cut to the same value (a
+    # number found by its shape in a word with its label, `sø/3`: that word).
+    start = 0
+    for k in range(1, len(words) if whole is not None else 1):
+        c = cut(rv.kind, " ".join(w.text for w in words[k:]))
+        if c is None or c.value != whole.value:
+            break
+        start = k
+    first = words[start]
+    # Letters read for figures are figures here too (`L5/09/1951` is a day of two).
+    m = _FIRST_GROUP.match(_digits_fixed(first.text))
+    if m is None or len(m.group(2)) != 1:
+        return None
+    pl = layout.pages[first.page]
+    lh = pl.line_height
+    before = [
+        w
+        for w in pl.words + pl.dropped
+        if w is not first
+        and abs(w.yc - first.yc) < 0.6 * lh
+        and w.x0 < first.x0
+        and w.x1 < first.x0 + 0.3 * lh
+    ]
+    left = max(before, key=lambda w: w.x1) if before else None
+    gap = first.x0 - left.x1 if left is not None else None
+    near = left is not None and gap < _NEAR * lh
+    doubt = (
+        any(c.isalpha() for c in m.group(1))  # glued to letters: `sø/3`
+        or (left is not None and gap < _TOUCH * lh)
+        or (near and left.hit is None and not set(left.toks) <= _printed_tokens(layout))
+        or (rv.kind == "date" and m.group(3) is not None and len(m.group(3)) == 2 and m.group(3)[0] == "0")
+    )
+    if not doubt:
+        return None
+    end = left.x1 if near else first.x0
+    return tuple(end - back * lh for back in _READ_FROM)
+
+
+def _printed_tokens(layout: Layout) -> set[str]:
+    """The folded words of the form's printed text and labels (`ngay`, `so`, `quyen`)."""
+    form = layout.form
+    phrases = [*form.printed, *(a for s in form.labels for a in s.aliases), *form.stops]
+    return {t for p in phrases for t in tokens(p)}
 
 
 #: Words a place text holds (its units, the settlement words before them).

@@ -40,6 +40,9 @@ REREAD_BELOW = 0.9
 #: Caps applied when a validator names the field.
 _CAP_ERROR = 0.5
 _CAP_WARNING = 0.8
+#: The most confidence of a value whose first figure may be lost in the label before it
+#: (`assemble._first_figure_doubt`).
+_FIGURE_LOST = 0.85
 #: A field and the field it must agree with (the words and the figures of one date or area).
 _PAIRS = {
     "date_of_birth_in_words": "date_of_birth",
@@ -204,6 +207,7 @@ def score_fields(
                 or _threes(chosen[name])
                 or _unchecked(chosen[name])
                 or "lost_start" in chosen[name].notes
+                or "figure_lost" in chosen[name].notes
             )
             and chosen[name].source != "derived"
             and "reread" not in chosen[name].notes
@@ -215,6 +219,11 @@ def score_fields(
                 # a `3` keeps the rules of figures read two ways (`32` for `92`).
                 chosen[name].notes["confirm_only"] = True
         conf.update(reread_fields(doc_type, {n: chosen[n] for n in low}, conf, layout))
+    for name, rv in chosen.items():
+        if "figure_lost" in rv.notes:
+            # Its first figure may be lost in the label before it (`ngà 8/02/2016`): never sure on
+            # its own reading (the date in words may still confirm it, below).
+            conf[name] = min(conf[name], _FIGURE_LOST)
     for name, (cap, floor) in repair(doc_type, chosen).items():
         conf[name] = min(max(conf[name], floor), cap)
     for name, cap in _printed_twice(chosen, layout).items():

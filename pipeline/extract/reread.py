@@ -9,6 +9,9 @@ full-page reading (stacked diacritics on capitals, `1391` for `1991`).
 - Figures and codes the two readings disagree on: the plausible year or date, the reading that
   the other is with characters lost, or the second when a third reading (×3) equals it; below the
   bar either way.
+- A day, hour or registration number whose first figure may be lost in the label before it
+  (`ngà 8/02/2016` for `ngày 18/02/2016`) is read from that label on first: a reading that puts
+  back just that figure replaces it, below the bar.
 - A value found after its label but in no valid format (`Năm sinh: 1391`) is read again before it
   is given up (`recover`); what the second reading gives is reported below the bar.
 """
@@ -86,13 +89,19 @@ def _crop(
 
 
 def _read_again(
-    doc_type: str, rv: RawValue, layout: Layout, *, scale: int = _SCALE, figures: bool = False
+    doc_type: str,
+    rv: RawValue,
+    layout: Layout,
+    *,
+    scale: int = _SCALE,
+    figures: bool = False,
+    left: float | None = None,
 ) -> tuple[str | None, float] | None:
     """(value in the field's format or None, OCR confidence of the second reading); None when the
-    crop could not be read at all."""
+    crop could not be read at all. `left`: the crop starts there (a label a figure may be lost in)."""
     from sohoa.schemas import field_kind, validate_field_value
 
-    words = _second_words(rv, layout, scale, figures)
+    words = _second_words(rv, layout, scale, figures, left)
     if words is None:
         return None
     total = sum(len(w.text) for w in words) or 1
@@ -125,7 +134,9 @@ def _figures(w) -> bool:
     return sum(c.isdigit() for c in w.text) * 2 >= len(w.text)
 
 
-def _second_words(rv: RawValue, layout: Layout, scale: int = _SCALE, figures: bool = False) -> list | None:
+def _second_words(
+    rv: RawValue, layout: Layout, scale: int = _SCALE, figures: bool = False, left: float | None = None
+) -> list | None:
     words = []
     figures = figures and rv.kind in _FIGURE_KINDS and any(_figures(w) for w in rv.words)
     for n, row in enumerate(_rows(rv, layout)):
@@ -134,9 +145,9 @@ def _second_words(rv: RawValue, layout: Layout, scale: int = _SCALE, figures: bo
             row = [w for w in row if _figures(w)]
             if not row:
                 continue
-        # A first word OCR read too badly to keep: the first row's crop starts at it.
-        left = rv.notes.get("lost_start") if n == 0 else None
-        crop = _crop(row, rv, layout, scale, left)
+        # A first word OCR read too badly to keep (or `left`): the first row's crop starts at it.
+        start = (left if left is not None else rv.notes.get("lost_start")) if n == 0 else None
+        crop = _crop(row, rv, layout, scale, start)
         if crop is None:
             return None
         try:
@@ -184,6 +195,9 @@ def reread_fields(
     out: dict[str, float] = {}
     for name in sorted(chosen, key=lambda n: conf[n])[:MAX_REREADS]:
         rv = chosen[name]
+        if "figure_lost" in rv.notes and _restore_figure(doc_type, rv, layout):
+            out[name] = rv.notes.pop("reread_confidence")
+            continue
         got = _read_again(doc_type, rv, layout)
         if got is None:
             continue
@@ -233,6 +247,50 @@ def reread_fields(
                 rv.notes["reread"] = "differs"
                 out[name] = conf[name] * 0.8
     return out
+
+
+def _restore_figure(doc_type: str, rv: RawValue, layout: Layout) -> bool:
+    """A value whose first figure may be lost in the label before it (`ngà 8/02/2016` for `ngày
+    18/02/2016`; `assemble._first_figure_doubt`) read again from that label on: True, with the value
+    put back below the bar, when a reading (from each start in turn) is the first with just that
+    figure added."""
+    for left in rv.notes["figure_lost"]:
+        got = _read_again(doc_type, rv, layout, left=left)
+        if got is None or got[0] is None:
+            continue
+        value = got[0]
+        if rv.field in _REGISTER_FIELDS:
+            # The label read too (`Số: 173`): the number after it; a label's `S` read as a figure
+            # (`5173`) is no figure of it.
+            m = _NUMBER_AFTER_LABEL.match(fold(rv.notes.get("second_text", "")))
+            value = m.group(1) if m else None
+        if value and _figure_restored(rv.kind, rv.value, value) and plausible(rv.kind, value, rv.field):
+            rv.value = value
+            rv.notes["reread"] = "restored"
+            rv.notes["reread_confidence"] = min(_SECOND_ONLY, got[1] * _SECOND_ONLY)
+            return True
+    return False
+
+
+#: Where the first figure printed stands in a value of each kind: a date's day (`YYYY-MM-DD`), a
+#: time's hour.
+_FIRST_PRINTED = {"date": 8, "time": 0}
+
+
+def _figure_restored(kind: str, first: str, second: str) -> bool:
+    """Whether `second` is `first` with the first figure printed read where the first reading
+    lost it: a day or hour whose leading `0` was padding (`2016-02-08` / `…-18`, `03:45` / `13:45`),
+    a number with one more figure in front (`73` / `173`)."""
+    at = _FIRST_PRINTED.get(kind)
+    if at is None:
+        return len(second) == len(first) + 1 and second[1:] == first and second[0].isdigit()
+    return (
+        len(first) == len(second) > at
+        and first[at] == "0"
+        and second[at].isdigit()
+        and second[at] != "0"
+        and first[:at] + first[at + 1 :] == second[:at] + second[at + 1 :]
+    )
 
 
 def _label_in_front(rv: RawValue, value: str) -> bool:
