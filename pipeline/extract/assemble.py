@@ -18,7 +18,7 @@ from ..validate.places import snap_place
 from .confidence import score_fields
 from .layout import Hit, Layout, PageLayout, Word, column_of, is_enumerator
 from .reread import _BLANK_KINDS, _CLOSED_FIELDS, MAX_BLANK_READS, read_blank, recover
-from .values import _digits_fixed, cut
+from .values import cut, digits_fixed
 
 #: How far (in line heights) a value may sit above or below its label's row.
 _ROW_BAND = 0.8
@@ -489,7 +489,7 @@ def _first_figure_doubt(rv: RawValue, layout: Layout) -> tuple[float, ...] | Non
         start = k
     first = words[start]
     # Letters read for figures are figures here too (`L5/09/1951` is a day of two).
-    m = _FIRST_GROUP.match(_digits_fixed(first.text))
+    m = _FIRST_GROUP.match(digits_fixed(first.text))
     if m is None or len(m.group(2)) != 1:
         return None
     pl = layout.pages[first.page]

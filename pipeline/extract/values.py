@@ -58,7 +58,7 @@ def clean_text(raw: str) -> str:
     return "" if _EMPTY.match(text) else text
 
 
-def _digits_fixed(text: str, *, keep_prefix: bool = False) -> str:
+def digits_fixed(text: str, *, keep_prefix: bool = False) -> str:
     """Lookalike letters turned to digits inside tokens that are mostly digits (with `keep_prefix`,
     a leading run of letters stays: the `BD` of `BD152495`)."""
     out = []
@@ -86,12 +86,12 @@ def cut(kind: str, raw: str) -> Cut | None:
         return None
     if kind == "text":
         return Cut(text, 1.0)
-    folded = fold(_digits_fixed(text))
+    folded = fold(digits_fixed(text))
     if kind == "date":
         m = _DATE_NUM.search(folded) or _DATE_WORDS.search(folded)
         if m is None:
             # A slash OCR read as a capital `I` or a bar (`4/5I2022`, `7I5I2022`): the date's.
-            folded = fold(_digits_fixed(_SLASH_READ_AS_I.sub("/", text)))
+            folded = fold(digits_fixed(_SLASH_READ_AS_I.sub("/", text)))
             m = _DATE_NUM.search(folded)
             if m:
                 value = f"{int(m.group(1)):02d}/{int(m.group(2)):02d}/{m.group(3)}"
@@ -134,7 +134,7 @@ def cut(kind: str, raw: str) -> Cut | None:
 def _identity(text: str) -> Cut | None:
     """A 12-digit CCCD, a 9-digit CMND or a passport number, from `CCCD số 0380...` and the like;
     digit groups split by OCR (`038 099 001234`) are joined."""
-    fixed = _digits_fixed(text)
+    fixed = digits_fixed(text)
     runs = re.findall(r"\d[\d ]*\d|\d", fixed)
     for run in runs:
         digits = run.replace(" ", "")
@@ -152,7 +152,7 @@ def _identity(text: str) -> Cut | None:
 def _identifier(text: str) -> Cut | None:
     """A serial, registry or book number as printed (`CH 00120` → `CH00120`, `02/2020`, `CN.5429`):
     the first code with a digit, with a short letter prefix printed apart joined to it."""
-    toks = [t.strip(".,;:()") for t in _digits_fixed(text, keep_prefix=True).split()]
+    toks = [t.strip(".,;:()") for t in digits_fixed(text, keep_prefix=True).split()]
     toks = [t for t in toks if t]
     for k, tok in enumerate(toks):
         up = tok.upper()
