@@ -545,21 +545,30 @@ def _a_name_not_a_place(value: str) -> bool:
     )
 
 
+def _without_partner(doc_type: str, chosen: dict[str, RawValue], field: str, partner: str):
+    """(raw value, partner's name) for each person's `field` (`ethnicity`, `husband_ethnicity`) with
+    a value whose `partner` field (`nationality`, `husband_nationality`), one of the document
+    type's, has none chosen — looked up as the caller goes, so a partner it adds counts."""
+    from sohoa.schemas import DOC_TYPE_FIELDS
+
+    known = DOC_TYPE_FIELDS[doc_type].model_fields
+    for name, rv in list(chosen.items()):
+        if not name.endswith(field) or not rv.value:
+            continue
+        other = name[: -len(field)] + partner
+        if other not in chosen and other in known:
+            yield rv, other
+
+
 def _nationality_after_ethnicity(doc_type: str, chosen: dict[str, RawValue]) -> None:
     """`Dân tộc: Kinh Việt Nam` where OCR lost the `Quốc tịch:` between them: an ethnic group
     followed by a country, with no nationality found for that person, is the two fields (the
     nationality below the bar)."""
-    from sohoa.schemas import DOC_TYPE_FIELDS
-
     from ..validate.lexicon import snap_ethnicity, snap_nationality
 
-    known = DOC_TYPE_FIELDS[doc_type].model_fields
-    for name, rv in list(chosen.items()):
-        if not name.endswith("ethnicity") or not rv.value:
-            continue
-        other = name[: -len("ethnicity")] + "nationality"
+    for rv, other in _without_partner(doc_type, chosen, "ethnicity", "nationality"):
         words = rv.value.split()
-        if other in chosen or other not in known or len(words) < 2:
+        if len(words) < 2:
             continue
         # The country may be followed by what OCR made of the row's next label (`ăm ử inh: 1875`).
         splits = [
@@ -582,17 +591,11 @@ def _ethnicity_after_sex(doc_type: str, chosen: dict[str, RawValue]) -> None:
     """`Giới tính: Nữ Dâ t ạc.Kinh` where OCR garbled the `Dân tộc:` between them: the sex followed
     at the end of its row by the name of an ethnic group, with no ethnicity found for that person,
     gives the ethnicity too (below the bar)."""
-    from sohoa.schemas import DOC_TYPE_FIELDS
-
     from ..validate.lexicon import snap_ethnicity
 
-    known = DOC_TYPE_FIELDS[doc_type].model_fields
-    for name, rv in list(chosen.items()):
-        if not name.endswith("sex") or not rv.value:
-            continue
-        other = name[: -len("sex")] + "ethnicity"
+    for rv, other in _without_partner(doc_type, chosen, "sex", "ethnicity"):
         words = rv.text.split()
-        if other in chosen or other not in known or len(words) < 2:
+        if len(words) < 2:
             continue
         if fold(words[0]).strip(".,;:") not in ("nam", "nu"):
             continue
