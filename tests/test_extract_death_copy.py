@@ -173,6 +173,31 @@ def test_a_day_of_one_figure_whose_month_kept_its_zero_is_never_sure():
         assert got.value == want and got.confidence >= 0.9
 
 
+def test_a_register_number_with_a_leading_zero_or_glued_to_its_label_is_never_sure():
+    # No register counts from 0: `00` lost the `2` of `200` in the label's ink; `sø‡41` lost a
+    # figure in the garbled `Số:` it is glued to.
+    for row in ("Số: 00", "sø‡41"):
+        page = _copy(register=[(200, row), (700, "Quyển số: 01/2023 ngày 06/05/2023")])
+        got = extract_fields("death_certificate", [page], reread=False).fields["registration_number"]
+        assert got.value == row[-2:] and got.confidence < 0.9, row
+    # A number of two or three figures after its label read right: sure.
+    for number in ("83", "241"):
+        page = _copy(register=[(200, f"Số: {number}"), (700, "Quyển số: 01/2023 ngày 06/05/2023")])
+        got = extract_fields("death_certificate", [page], reread=False).fields["registration_number"]
+        assert got.value == number and got.confidence >= 0.9, number
+
+
+def test_a_register_number_whose_label_ocr_garbled_is_the_number_before_quyen_so_never_sure():
+    # `Số:` read as `ö ˆ`: the number before `Quyển số` is still the register number, below the bar.
+    page = _copy(register=[(200, "ö ˆ 130"), (700, "Quyển số: 01/2023 ngày 06/05/2023")])
+    got = extract_fields("death_certificate", [page], reread=False).fields["registration_number"]
+    assert got.value == "130" and got.confidence < 0.9
+    # A row with other words before the number is no register row of this shape.
+    page = _copy(register=[(200, "Ghi chú 130"), (700, "Quyển số: 01/2023 ngày 06/05/2023")])
+    got = extract_fields("death_certificate", [page], reread=False).fields.get("registration_number")
+    assert got is None or got.value != "130"
+
+
 def _doubted(field: str, kind: str, value: str) -> RawValue:
     r = RawValue(field, kind, value, [], 1.0, 0)
     r.value = value
@@ -198,11 +223,38 @@ def test_a_figure_lost_in_the_label_is_put_back_only_by_a_reading_that_adds_just
         assert (rv.notes["reread"] == "restored") == restored, (field, first, second)
         assert rv.value == second if restored else rv.notes["reread"] != "restored"
         assert out[field] < 0.9
-    # A number read again with its label's `S` as a figure (`5173`): not a figure of the number.
+    # A number read again with its label's `S` as a figure (`5173`): not a figure of the number. The
+    # crop that starts furthest back may hold the `S`: figures alone read there are not taken...
     rv = _doubted("registration_number", "identifier", "73")
-    monkeypatch.setattr(reread_mod, "_read_again", _reading("573", "573"))
+    rv.notes["figure_lost"] = (10.0, 0.0)
+    monkeypatch.setattr(reread_mod, "_read_again", _reading_from({10.0: ("73", "73"), 0.0: ("573", "573")}))
     reread_fields("death_certificate", {"registration_number": rv}, {"registration_number": 0.85}, None)
-    assert rv.notes["reread"] != "restored"
+    assert rv.notes["reread"] != "restored" and rv.value == "73"
+    # ... unless the first reading starts with a 0, which no register number does (`00` of `200`).
+    rv = _doubted("registration_number", "identifier", "00")
+    rv.notes["figure_lost"] = (10.0, 0.0)
+    monkeypatch.setattr(reread_mod, "_read_again", _reading_from({10.0: ("00", "00"), 0.0: ("200", "200")}))
+    reread_fields("death_certificate", {"registration_number": rv}, {"registration_number": 0.85}, None)
+    assert rv.notes["reread"] == "restored" and rv.value == "200"
+    # The crop nearest the value holds none of the label: its figures alone are the number.
+    rv = _doubted("registration_number", "identifier", "41")
+    rv.notes["figure_lost"] = (10.0, 0.0)
+    monkeypatch.setattr(
+        reread_mod, "_read_again", _reading_from({10.0: ("241", "241"), 0.0: ("5241", "5241")})
+    )
+    reread_fields("death_certificate", {"registration_number": rv}, {"registration_number": 0.85}, None)
+    assert rv.notes["reread"] == "restored" and rv.value == "241"
+
+
+def _reading_from(by_left: dict[float, tuple[str, str]]):
+    """A stand-in for `reread._read_again` whose reading depends on where the crop starts."""
+
+    def read(doc_type, rv, layout, left=None, **kw):
+        value, text = by_left[left] if left is not None else (rv.value, rv.value)
+        rv.notes["second_text"] = text
+        return value, 0.95
+
+    return read
 
 
 def _reading(value: str, text: str):

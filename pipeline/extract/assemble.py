@@ -307,6 +307,8 @@ def _pattern_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
                     used = _words_in_span(seg, start, end)
                     rv = RawValue(spec.field, field_kind(doc_type, spec.field), value, used, 1.0, pl.index)
                     rv.source = "pattern"
+                    if spec.cap < 1.0:
+                        rv.notes["cap"] = spec.cap
                     found.setdefault(spec.field, []).append(rv)
     return found
 
@@ -490,7 +492,8 @@ def _first_figure_doubt(rv: RawValue, layout: Layout) -> tuple[float, ...] | Non
     first = words[start]
     # Letters read for figures are figures here too (`L5/09/1951` is a day of two).
     m = _FIRST_GROUP.match(digits_fixed(first.text))
-    if m is None or len(m.group(2)) != 1:
+    register = rv.field == "registration_number"
+    if m is None or (len(m.group(2)) != 1 and not register):
         return None
     pl = layout.pages[first.page]
     lh = pl.line_height
@@ -510,6 +513,8 @@ def _first_figure_doubt(rv: RawValue, layout: Layout) -> tuple[float, ...] | Non
         or (left is not None and gap < _TOUCH * lh)
         or (near and left.hit is None and not set(left.toks) <= _printed_tokens(layout))
         or (rv.kind == "date" and m.group(3) is not None and len(m.group(3)) == 2 and m.group(3)[0] == "0")
+        # A register's entries are counted from 1 and written without a leading zero (`00`: `200`).
+        or (register and m.group(2)[0] == "0")
     )
     if not doubt:
         return None

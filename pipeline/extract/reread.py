@@ -254,7 +254,8 @@ def _restore_figure(doc_type: str, rv: RawValue, layout: Layout) -> bool:
     18/02/2016`; `assemble._first_figure_doubt`) read again from that label on: True, with the value
     put back below the bar, when a reading (from each start in turn) is the first with just that
     figure added."""
-    for left in rv.notes["figure_lost"]:
+    for k, left in enumerate(rv.notes["figure_lost"]):
+        nearest = k == 0
         got = _read_again(doc_type, rv, layout, left=left)
         if got is None or got[0] is None:
             continue
@@ -262,8 +263,15 @@ def _restore_figure(doc_type: str, rv: RawValue, layout: Layout) -> bool:
         if rv.field in _REGISTER_FIELDS:
             # The label read too (`Số: 173`): the number after it; a label's `S` read as a figure
             # (`5173`) is no figure of it.
-            m = _NUMBER_AFTER_LABEL.match(fold(rv.notes.get("second_text", "")))
+            second_text = fold(rv.notes.get("second_text", ""))
+            m = _NUMBER_AFTER_LABEL.match(second_text)
             value = m.group(1) if m else None
+            if m is None and second_text.isdigit() and (nearest or rv.value.startswith("0")):
+                # The label left out of the crop, the number whole (`241` where the first reading
+                # was `41`): a crop from half a line height before the label's end holds none of
+                # its `S`; from further back only when the first reading starts with a 0, which
+                # no register number does (`200` for `00`).
+                value = second_text
         if value and _figure_restored(rv.kind, rv.value, value) and plausible(rv.kind, value, rv.field):
             rv.value = value
             rv.notes["reread"] = "restored"

@@ -1,6 +1,15 @@
 """Giấy khai sinh: forms of 2015/2020 (TT 04/2020) and the older form with older labels."""
 
-from .spec import COMMON_PRINTED, REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
+from .spec import (
+    COMMON_PRINTED,
+    REGISTRATION_ROW,
+    REGISTRATION_ROW_CAP,
+    REGISTRATION_ROW_LABEL_LOST,
+    FormSpec,
+    LabelSpec,
+    PatternSpec,
+    VersionSpec,
+)
 
 L = LabelSpec
 _REG = ("child", "mother", "father", "declarant", "registration")
@@ -63,6 +72,9 @@ FORM = FormSpec(
         # `Số: 101  Quyển số: 02/2025`, the registration row, whose `Số:` OCR often garbles
         # (`số.`, `sø:`, `sõ64`): the number right before `Quyển số`.
         PatternSpec("registration_number", REGISTRATION_ROW, across=True),
+        PatternSpec(
+            "registration_number", REGISTRATION_ROW_LABEL_LOST, across=True, cap=REGISTRATION_ROW_CAP
+        ),
     ),
     stops=(
         "quan he voi nguoi duoc khai sinh",

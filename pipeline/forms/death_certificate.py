@@ -4,7 +4,9 @@ newer copy says where it was extracted from)."""
 from .spec import (
     COMMON_PRINTED,
     REGISTRATION_ROW,
+    REGISTRATION_ROW_CAP,
     REGISTRATION_ROW_DATE,
+    REGISTRATION_ROW_LABEL_LOST,
     FormSpec,
     LabelSpec,
     PatternSpec,
@@ -51,6 +53,9 @@ FORM = FormSpec(
         # `Số: 101  Quyển số: 02/2025`, the registration row, whose `Số:` OCR often garbles
         # (`số.`, `sø:`, `sõ64`): the number right before `Quyển số`.
         PatternSpec("registration_number", REGISTRATION_ROW, across=True),
+        PatternSpec(
+            "registration_number", REGISTRATION_ROW_LABEL_LOST, across=True, cap=REGISTRATION_ROW_CAP
+        ),
         # The registration date at the end of that row, whose `ngày` OCR garbled (`n gây`, `ngà`):
         # without it the signer's date would stand in.
         PatternSpec("registration_date", REGISTRATION_ROW_DATE, across=True),

@@ -1,7 +1,16 @@
 """Giấy chứng nhận kết hôn: landscape, two columns, wife and husband — the column order tells the
 version (TT 04/2020: wife on the left; TT 15/2015: husband on the left)."""
 
-from .spec import COMMON_PRINTED, REGISTRATION_ROW, FormSpec, LabelSpec, PatternSpec, VersionSpec
+from .spec import (
+    COMMON_PRINTED,
+    REGISTRATION_ROW,
+    REGISTRATION_ROW_CAP,
+    REGISTRATION_ROW_LABEL_LOST,
+    FormSpec,
+    LabelSpec,
+    PatternSpec,
+    VersionSpec,
+)
 
 L = LabelSpec
 
@@ -38,6 +47,9 @@ FORM = FormSpec(
         # `Số: 101  Quyển số: 02/2025`, the registration row, whose `Số:` OCR often garbles
         # (`số.`, `sø:`, `sõ64`): the number right before `Quyển số`.
         PatternSpec("registration_number", REGISTRATION_ROW, across=True),
+        PatternSpec(
+            "registration_number", REGISTRATION_ROW_LABEL_LOST, across=True, cap=REGISTRATION_ROW_CAP
+        ),
     ),
     stops=("nguoi ky giay chung nhan ket hon", "ky, ghi ro ho, chu dem, ten"),
     columns=2,

@@ -89,11 +89,18 @@ class PatternSpec:
     alone: bool = False
     #: Matched on the whole row, across the wide gaps between its labels' dotted lines.
     across: bool = False
+    #: The highest confidence a value found this way is given (a shape that says less than a label).
+    cap: float = 1.0
 
 
 #: The registration row of the civil-status forms on folded text: the number before `Quyển số`
 #: (whose end OCR may garble: `Quyển sốt”`).
 REGISTRATION_ROW = r"^s\D{0,2}?\s*(\d{1,5})\s*[,.;:]?\s+quyen\s+so"
+#: The same row whose `Số:` OCR garbled beyond its `S` (`ö ˆ 130 Quyển số: 01`): the number is
+#: still the one before `Quyển số`, but with no label read it is given below the bar
+#: (`REGISTRATION_ROW_CAP`).
+REGISTRATION_ROW_LABEL_LOST = r"^(?!s)[^\w\s]{0,2}[^\W\d]?[^\w\s]{0,2}\s*(\d{1,5})\s*[,.;:]?\s+quyen\s+so"
+REGISTRATION_ROW_CAP = 0.85
 #: The date that ends the registration row (`Quyển số: 02/2020 ngày 18/02/2020`), whose `ngày` OCR
 #: may garble (`n gây`, `ngà`): a whole date in figures after `Quyển số`, standing apart from what
 #: precedes it (`ngà?6/06/2024` lost a figure: no date).
