@@ -2,7 +2,7 @@
 
 `separator_image()` draws the sheet (A4 at 200 dpi: the QR code, a caption, a dashed frame);
 `write_separator_pdf()` writes it through `pipeline.pdf.write_pdf`; `is_separator()` decodes a
-scanned page with zxing-cpp (a maintained barcode library) and says whether it is one. The QR code
+scanned page's QR code (`barcodes.py`, zxing-cpp) and says whether it is one. The QR code
 holds `SOHOA-SEPARATOR/1`; the caption also names it, so a sheet whose code is torn or smudged is
 still recognised by its text (`classify` checks both).
 """
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import segno
-import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
+from .barcodes import read_qr_codes
 from .forms import fold
 from .pdf import PdfPage, write_pdf
 
@@ -82,15 +82,7 @@ def is_separator(image: Image.Image) -> bool:
     copy at most 1600 px long: the code is 55 mm wide, so it keeps 6-7 px per module there, and
     every page is checked — reading all formats on the full page cost 0.4 s per page (0.02 s now;
     all 24 degraded separators of every level at 200 and 300 dpi are still found)."""
-    grey = image.convert("L")
-    if max(grey.size) > _READ_SIDE:
-        f = _READ_SIDE / max(grey.size)
-        grey = grey.resize((round(grey.width * f), round(grey.height * f)), Image.Resampling.BOX)
-    try:
-        results = zxingcpp.read_barcodes(np.asarray(grey), formats=zxingcpp.BarcodeFormat.QRCode)
-    except (ValueError, RuntimeError):
-        return False
-    return any(r.text == PAYLOAD for r in results)
+    return PAYLOAD in read_qr_codes(image, max_side=_READ_SIDE)
 
 
 def has_separator_caption(text: str) -> bool:

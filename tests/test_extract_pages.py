@@ -4,7 +4,12 @@ co-holders, an unrelated form, stacks with back-to-back documents and separator 
 
 from __future__ import annotations
 
+import dataclasses
+import io
+
 import pytest
+import segno
+from PIL import Image
 from sohoa.pipeline.classify import PageClass, classify_page, form_version
 from sohoa.pipeline.extract import extract_fields
 from sohoa.pipeline.split import split_pages
@@ -139,6 +144,41 @@ def test_land_2024():
     assert got["parcel_address"] == "Ấp 12, xã Bình Thành, huyện Thanh Bình, tỉnh Đồng Tháp"
     assert got["issue_date"] == "2025-04-30" and got["registry_number"] == "CH12502"
     assert "usage_origin" not in got and ex.form_version == "2024"
+
+
+def _with_qr(pages, payload: str | None, ocr_code: str = "CEAOFD25Z4MR"):
+    """The land pages with OCR's reading of the printed code replaced by `ocr_code`, and a real QR
+    code holding `payload` (made with segno) drawn at the top left of page 1's image."""
+    first = pages[0]
+    words = [w.model_copy(update={"text": ocr_code}) if w.text == "CEAOFD25Z4MR" else w for w in first.words]
+    image = first.prepared.ocr_image.copy()
+    if payload is not None:
+        buf = io.BytesIO()
+        segno.make(payload, error="m").save(buf, kind="png", scale=8, border=4)
+        image.paste(Image.open(buf).convert("L"), (150, 40))
+    prepared = dataclasses.replace(first.prepared, ocr_image=image)
+    return [dataclasses.replace(first, prepared=prepared, words=words), *pages[1:]]
+
+
+def test_land_2024_certificate_code_is_read_off_its_qr_code():
+    """A random 12-character code is where OCR slips most (`UM` read `LIM`); the 2024 form prints it
+    as a QR code too, whose error correction makes its text exact."""
+    payload = "https://dichvucong.gov.vn/gcn/CEAOFD25Z4MR"
+    for ocr_code, sure in (("CEAOFD25Z4MR", True), ("CEAOFD2SZ4LIR", True), (None, False)):
+        pages = _with_qr(land_2024_pages(), payload, ocr_code or "-")
+        ex = extract_fields("land_use_certificate", pages, reread=False)
+        got = ex.fields["certificate_code"]
+        assert got.value == "CEAOFD25Z4MR" and (got.confidence >= 0.9) == sure, ocr_code
+    # No QR code on the page, or one of another shape: what OCR read, as before.
+    for other in (None, "https://example.vn/hoso?id=42"):
+        ex = extract_fields(
+            "land_use_certificate", _with_qr(land_2024_pages(), other, "CEAOFD2SZ4MR"), reread=False
+        )
+        assert ex.fields["certificate_code"].value == "CEAOFD2SZ4MR"
+    # The 2014 form has no certificate code: a QR code on it fills no field.
+    pages = land_2014_pages(couple=False)
+    ex = extract_fields("land_use_certificate", _with_qr(pages, payload), reread=False)
+    assert ex.form_version == "2014" and "certificate_code" not in ex.fields
 
 
 def test_validation_disagreement_becomes_an_issue_and_lowers_confidence():

@@ -59,15 +59,17 @@ def extract_fields(doc_type: str, pages: list[OcrPage], *, reread: bool = True) 
 
 
 def for_version(layout: Layout, version: str | None) -> Layout:
-    """The layout without the labels its form version does not print (`LabelSpec.versions`): what
+    """The layout without the labels and codes its form version does not print (`LabelSpec.versions`,
+    `CodeSpec.versions`): what
     matched one of them is another phrase read badly, and a field the version has no place for is
     never reported. A page whose version is not known keeps every label."""
     absent = {
         s for s in layout.form.labels if version and s.versions is not None and version not in s.versions
     }
-    if not absent:
+    codes = tuple(c for c in layout.form.codes if not version or c.versions is None or version in c.versions)
+    if not absent and codes == layout.form.codes:
         return layout
-    form = replace(layout.form, labels=tuple(s for s in layout.form.labels if s not in absent))
+    form = replace(layout.form, labels=tuple(s for s in layout.form.labels if s not in absent), codes=codes)
     hits = [
         h
         for h in layout.hits

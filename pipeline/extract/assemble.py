@@ -15,6 +15,7 @@ from ..validate import check_document
 from ..validate.land import purpose_to_codes
 from ..validate.normalize import PLACE_FIELDS, normalized_value
 from ..validate.places import snap_place
+from .codes import apply_codes
 from .confidence import score_fields
 from .layout import Hit, Layout, PageLayout, Word, column_of, is_enumerator
 from .reread import _BLANK_KINDS, _CLOSED_FIELDS, MAX_BLANK_READS, read_blank, recover
@@ -43,7 +44,7 @@ class RawValue:
     label_score: float
     page: int
     lines: int = 1
-    source: str = "label"  # "label" or "pattern"
+    source: str = "label"  # "label", "pattern", "derived" or "code" (a QR code, `codes.py`)
     cut_clean: float = 1.0
     value: str | None = None
     notes: dict = field(default_factory=dict)
@@ -451,6 +452,7 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
         starts = _first_figure_doubt(rv, layout)
         if starts is not None:
             rv.notes["figure_lost"] = starts
+    apply_codes(doc_type, layout, chosen)
     _derived(doc_type, chosen)
     fields, evidence, check_issues = score_fields(doc_type, chosen, layout, reread=reread)
     issues += check_issues

@@ -66,6 +66,8 @@ def ocr_confidence(rv: RawValue) -> float:
 
 
 def base_confidence(rv: RawValue) -> float:
+    if rv.source == "code":  # read off a QR code (`codes.py`), not OCR'd
+        return rv.notes["code_confidence"]
     if "reread_confidence" in rv.notes:  # only a second reading gave the value (reread.recover)
         return rv.notes["reread_confidence"]
     c = ocr_confidence(rv) * (0.75 + 0.25 * rv.label_score) * rv.cut_clean
@@ -209,7 +211,7 @@ def score_fields(
                 or "lost_start" in chosen[name].notes
                 or "figure_lost" in chosen[name].notes
             )
-            and chosen[name].source != "derived"
+            and chosen[name].source not in ("derived", "code")
             and "reread" not in chosen[name].notes
         ]
         for name in low:

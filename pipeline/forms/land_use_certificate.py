@@ -2,7 +2,7 @@
 the 2024 form (2 pages, `Loại đất`, a certificate code). A married couple is `Ông ... và vợ Bà ...`
 (or `Bà ... và chồng Ông ...`): the second person fills the `co_holder_*` fields."""
 
-from .spec import COMMON_PRINTED, FormSpec, LabelSpec, PatternSpec, VersionSpec
+from .spec import COMMON_PRINTED, CodeSpec, FormSpec, LabelSpec, PatternSpec, VersionSpec
 
 L = LabelSpec
 _HOLDERS = ("holder", "co_holder")
@@ -67,6 +67,11 @@ FORM = FormSpec(
         PatternSpec("certificate_serial", r"^([a-z]{2}\s?\d{6})$", page=1, alone=True),
         # The issue date is the place-and-date line above the signer: `Hà Trung, ngày 27 tháng 3 năm 2018`.
         PatternSpec("issue_date", r"ngay\s+(\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})"),
+    ),
+    codes=(
+        # The 2024 form's QR code (top left of page 1) ends with the 12-character certificate code
+        # printed beside `Mã Giấy chứng nhận` (a lookup address, `…/gcn/DYPY5B0LRMGY`).
+        CodeSpec("certificate_code", r"(?:^|[/=#:])([0-9A-Za-z]{12})$", page=1, versions=("2024",)),
     ),
     printed=(
         *COMMON_PRINTED,

@@ -93,6 +93,18 @@ class PatternSpec:
     cap: float = 1.0
 
 
+@dataclass(frozen=True)
+class CodeSpec:
+    """A value the form also prints as a QR code: the code's text matched by `regex` (group 1 is
+    the value), read off page `page` (1-based) of the versions named (None: all). A QR code carries
+    its own error correction, so what it holds is exact where OCR of the printed value may slip."""
+
+    field: str
+    regex: str
+    page: int = 1
+    versions: tuple[str, ...] | None = None
+
+
 #: The registration row of the civil-status forms on folded text: the number before `Quyển số`
 #: (whose end OCR may garble: `Quyển sốt”`).
 REGISTRATION_ROW = r"^s\D{0,2}?\s*(\d{1,5})\s*[,.;:]?\s+quyen\s+so"
@@ -158,6 +170,8 @@ class FormSpec:
     #: Printed labels that fill no field: they end the value of the label before them.
     stops: tuple[str, ...] = ()
     patterns: tuple[PatternSpec, ...] = ()
+    #: Values the form also prints as a QR code.
+    codes: tuple[CodeSpec, ...] = ()
     #: Text columns side by side (the marriage certificate's spouses).
     columns: int = 1
     #: The phrases printed on the form, exactly as printed (NFC, with diacritics and punctuation):
