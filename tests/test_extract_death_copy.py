@@ -198,6 +198,25 @@ def test_a_register_number_whose_label_ocr_garbled_is_the_number_before_quyen_so
     assert got is None or got.value != "130"
 
 
+def test_a_value_far_right_of_its_label_is_never_sure_and_not_the_book_number_of_a_lost_ngay():
+    # `Quyển số:` left blank, `ngày 07/` of the registration date lost: `11/2024` far right of
+    # `Quyển số:` is the date's rest, not a book number (nothing is reported for the blank field).
+    page = _copy(register=[(200, "Số: 83"), (700, "Quyển số:"), (1500, "11/2024")])
+    ex = extract_fields("death_certificate", [page], reread=False)
+    assert "book_number" not in ex.fields
+    # With `ngày` read, the same words are its date, and the blank book number stays blank.
+    page = _copy(register=[(200, "Số: 83"), (700, "Quyển số:"), (1400, "ngày 07/11/2024")])
+    ex = extract_fields("death_certificate", [page], reread=False)
+    assert "book_number" not in ex.fields and ex.fields["registration_date"].value == "2024-11-07"
+    # Any value that far from its label (a word OCR lost between them): reported, below the bar.
+    page = _copy(id=[(200, "Số định danh cá nhân:"), (1200, "077041781865")])
+    got = extract_fields("death_certificate", [page], reread=False).fields["personal_id"]
+    assert got.value == "077041781865" and got.confidence < 0.9
+    page = _copy(id=[(200, "Số định danh cá nhân: 077041781865")])
+    got = extract_fields("death_certificate", [page], reread=False).fields["personal_id"]
+    assert got.value == "077041781865" and got.confidence >= 0.9
+
+
 def _doubted(field: str, kind: str, value: str) -> RawValue:
     r = RawValue(field, kind, value, [], 1.0, 0)
     r.value = value

@@ -246,8 +246,45 @@ def _label_values(layout: Layout, doc_type: str) -> dict[str, list[RawValue]]:
             lost = _lost_start(h, words, pl)
             if lost is not None and kind == "text":
                 rv.notes["lost_start"] = lost
+            if words:  # the words given to the label's row (raised or lowered a little)
+                far = (words[0].x0 - h.x1) / pl.line_height
+                if far > _FAR_VALUE:
+                    rv.notes["far"] = far
+                    rv.notes["cap"] = min(rv.notes.get("cap", 1.0), _FAR_CAP)
             found.setdefault(name, []).append(rv)
     return found
+
+
+#: A value starting this far right of its label's end (in line heights) on the label's row: values
+#: are typed just after their label (≤ 2.8 line heights for 3,316 of the 3,323 values chosen on
+#: fresh seeds 53, 57, 58; of the 7 further, 6 were wrong), so
+#: OCR lost what stood between (a surname, `UBND`) or the words belong to a label OCR lost after
+#: it (`ngày`): never sure (`_FAR_CAP`).
+_FAR_VALUE = 3.0
+_FAR_CAP = 0.85
+
+
+def _not_its_rows_other_label(layout: Layout, chosen: dict[str, RawValue]) -> None:
+    """Leave out a value found far right of its label (`Quyển số:` … `11/2024`) on a row that
+    prints another label after it (`LabelSpec.row_with`: the death extract's `ngày`) that OCR did
+    not find there: the words are that label's value (the date, its `ngày` and day lost), and the
+    field itself was left blank."""
+    for spec in layout.form.labels:
+        rv = chosen.get(spec.row_with) if spec.row_with else None
+        if rv is None or "far" not in rv.notes:
+            continue
+        pl = layout.pages[rv.page]
+        first = rv.words[0]
+        found = any(
+            h.kind == "label"
+            and h.resolved is spec
+            and h.page == rv.page
+            and abs(h.yc - first.yc) < pl.line_height
+            and h.x1 <= first.x0
+            for h in layout.hits
+        )
+        if not found:
+            del chosen[spec.row_with]
 
 
 #: A gap between a label and its value's first word (in line heights) that held a word OCR lost.
@@ -433,6 +470,7 @@ def assemble(doc_type: str, layout: Layout, *, reread: bool = True):
             chosen[name] = found[0]
         elif found or any(c.text.strip() and cut("text", c.text) for c in cands):
             issues.append(_format_issue(name, cands[0].kind))
+    _not_its_rows_other_label(layout, chosen)
     if reread:
         _read_empty_labels(doc_type, layout, chosen)
     _nationality_after_ethnicity(doc_type, chosen)
