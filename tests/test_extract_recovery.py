@@ -187,6 +187,30 @@ def test_fathers_block_whose_name_row_ocr_lost_is_not_taken_for_the_mothers(olde
     assert "father_name" not in fields
 
 
+def test_a_childs_name_glued_to_its_label_is_no_mothers_label(older_birth):
+    truth, page = older_birth
+    # `Họ và tên: LÊ ÁNH` read `Họ và tên tỆ ÁNH` (seed 57, hard): folded, `họ và tên tệ` is one letter from the
+    # mother's `họ và tên mẹ`, which opened her block at the top and took the child's fields.
+    label = next(w for w in page.words if w.text == "tên:")
+    first = min(
+        (w for w in page.words if w.line == label.line and w.box[0] > label.box[2]), key=lambda w: w.box[0]
+    )
+    garbled = [
+        w.model_copy(update={"text": "tên"})
+        if w is label
+        else w.model_copy(update={"text": "tỆ"})
+        if w is first
+        else w
+        for w in page.words
+    ]
+    fields = extract_fields(
+        "birth_certificate", [dataclasses.replace(page, words=garbled)], reread=False
+    ).fields
+    for name in ("date_of_birth", "sex", "place_of_birth", "mother_name", "mother_birth_year", "father_name"):
+        assert _right(truth, fields, name), (name, fields.get(name))
+    assert fields["full_name"].confidence < 0.9
+
+
 @pytest.fixture(scope="module")
 def death_copy(tmp_path_factory):
     """A death certificate copy (the sixth document of a clean set), its first page read."""

@@ -405,8 +405,39 @@ def _rank(cand: tuple[int, int, float, _Phrase], words: list[Word]) -> tuple[flo
     return (-round(matched, 6), -score, i)
 
 
+#: How closely the words that tell a label from a shorter one it starts with must read (fuzz.ratio
+#: of the folded text: `mẹ` read `rnẹ` 80 or `m£` 67 passes, `tên: LÊ` read `tên tỆ` 50 is no `tên mẹ`).
+_DISTINCT_SCORE = 60.0
+
+
+def _extra_tokens(phrases: list[_Phrase]) -> dict[int, int]:
+    """For each phrase that is another phrase of the form with words added (`họ và tên mẹ` of `họ và
+    tên`), by id: how many leading tokens the two share."""
+    out: dict[int, int] = {}
+    for ph in phrases:
+        shared = [
+            len(other.toks)
+            for other in phrases
+            if other.kind in ("label", "section")
+            and len(other.toks) < len(ph.toks)
+            and ph.toks[: len(other.toks)] == other.toks
+        ]
+        if shared and ph.kind in ("label", "section"):
+            out[id(ph)] = max(shared)
+    return out
+
+
+def _distinct(words: list[Word], i: int, j: int, ph: _Phrase, shared: int) -> bool:
+    """Whether the run's words after those a shorter phrase shares read as the phrase's own
+    (`mẹ` of `Họ và tên mẹ:`): a slip there makes another label, or a value glued to the shorter
+    one (`Họ và tên tỆ ÁNH` is the child's `Họ và tên: LÊ ÁNH`, not the mother's)."""
+    toks = [t for w in words[i:j] for t in w.toks]
+    return fuzz.ratio("".join(ph.toks[shared:]), "".join(toks[shared:])) >= _DISTINCT_SCORE
+
+
 def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
     phrases = _phrases(form)
+    extra = _extra_tokens(phrases)
     hits: list[Hit] = []
     for pl in pages:
         lines = _lines(pl)
@@ -414,6 +445,8 @@ def find_hits(form: FormSpec, pages: list[PageLayout]) -> list[Hit]:
             cands: list[tuple[int, int, float, _Phrase]] = []
             for ph in phrases:
                 for i, j, score in _match(words, ph.toks, ph.colon):
+                    if id(ph) in extra and not _distinct(words, i, j, ph, extra[id(ph)]):
+                        continue
                     cands.append((i, j, score, ph))
             # Labels and stops take their words, the longest phrase first; sections do not.
             taken: list[tuple[int, int]] = []
