@@ -471,7 +471,7 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
     of one overlaps a word of the other across the page (by more than twice `_OVERLAP` word
     heights: a raised value's first letter over its label's colon does not count) and their
     centres are within `_SAME_LINE` word heights; the closest such pairs join first. Then a label
-    line ending in a colon takes a value typed further off it (`_join_values`). Specks read as
+    without its value takes a value typed further off it (`_join_values`). Specks read as
     punctuation at low confidence are dropped; a date's slashes read as strokes are put back and
     two words read as one are cut apart (`_mend_word`).
     """
@@ -531,41 +531,74 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
 #: and starting at most `_VALUE_SPAN` word heights to the right of the colon.
 _VALUE_REACH = 2.0
 _VALUE_SPAN = 6.0
+#: A label followed on its line by the next label is without its value when the two stand this
+#: many word heights apart at least (the value's empty place).
+_VALUE_SLOT = 2.0
 
 
 def _join_values(lines: list[list[OcrWord]], height: float) -> list[list[OcrWord]]:
     """Lines (each a list of words, in reading order) with a value typed off its label's line
-    joined to it: a line ending in a colon (a label with nothing after it) takes the nearest line
-    within `_VALUE_REACH` word heights that holds no colon and starts right of the colon word's
-    start (a value pushed left over the colon still counts). Label then value: the line's order
-    on the form. `assemble_lines` cannot join them itself where the value's ink stands over the
-    label's colon, or where the value is raised further than `_SAME_LINE` heights."""
+    joined to it: a label (a word ending in a colon) with nothing after it on its line, or with
+    the next label after it at least `_VALUE_SLOT` word heights off, takes the nearest line within `_VALUE_REACH` word heights that holds
+    no colon and starts right of the colon word's start (a value pushed left over the colon still
+    counts) and, before the next label, left of that label's start (its tail may run over it).
+    The value goes right after its label: the line's order on the form (`Ngày, tháng, năm sinh:
+    10/06/2024 ghi bằng chữ: …` with the date raised off its line). `assemble_lines` cannot join
+    them itself where the value's ink stands over the label's colon or the next label, or where
+    the value is raised further than `_SAME_LINE` heights."""
     centre = [float(np.median([(w.box[1] + w.box[3]) / 2 for w in line])) for line in lines]
-    taken: dict[int, int] = {}  # value line -> label line
+    taken: dict[int, tuple[int, int]] = {}  # value line -> (label line, the colon word's place)
     for n, line in enumerate(lines):
-        last = line[-1]
-        if not last.text.endswith(":"):
-            continue
-        best = None
-        for m, other in enumerate(lines):
-            gap = abs(centre[m] - centre[n])
-            if m == n or m in taken or gap > _VALUE_REACH * height:
+        for k, label in enumerate(line):
+            if not label.text.endswith(":"):
                 continue
-            left = other[0].box[0]
-            if not last.box[0] <= left <= last.box[2] + _VALUE_SPAN * height:
+            after = line[k + 1] if k + 1 < len(line) else None
+            if after is not None and (
+                after.box[0] - label.box[2] < _VALUE_SLOT * height or not _is_label(line, k + 1)
+            ):
                 continue
-            if any(":" in w.text for w in other):
-                continue
-            if best is None or gap < best[0]:
-                best = (gap, m)
-        if best is not None:
-            taken[best[1]] = n
+            best = None
+            for m, other in enumerate(lines):
+                gap = abs(centre[m] - centre[n])
+                if m == n or m in taken or gap > _VALUE_REACH * height:
+                    continue
+                left = other[0].box[0]
+                if not label.box[0] <= left <= label.box[2] + _VALUE_SPAN * height:
+                    continue
+                if after is not None and left >= after.box[0]:
+                    continue
+                if any(":" in w.text for w in other):
+                    continue
+                if best is None or gap < best[0]:
+                    best = (gap, m)
+            if best is not None:
+                taken[best[1]] = (n, k)
     if not taken:
         return lines
-    values = {n: m for m, n in taken.items()}
-    return [
-        line + (lines[values[n]] if n in values else []) for n, line in enumerate(lines) if n not in taken
-    ]
+    values: dict[int, dict[int, list[OcrWord]]] = {}
+    for m, (n, k) in taken.items():
+        values.setdefault(n, {})[k] = lines[m]
+    out = []
+    for n, line in enumerate(lines):
+        if n in taken:
+            continue
+        joined = []
+        for k, w in enumerate(line):
+            joined.append(w)
+            joined += values.get(n, {}).get(k, [])
+        out.append(joined)
+    return out
+
+
+def _is_label(line: list[OcrWord], k: int) -> bool:
+    """Whether the words of `line` from `k` on start a label: up to its colon, letters only
+    (`ghi bằng chữ:`, `Dân tộc:`), not a value typed after a colon (`27 Quyển số:`)."""
+    for w in line[k:]:
+        if not any(c.isalpha() for c in w.text) or any(c.isdigit() for c in w.text):
+            return False
+        if w.text.endswith(":"):
+            return True
+    return False
 
 
 #: Ink darker than this in the cleaned page is print (the page is grey on white after clean-up).

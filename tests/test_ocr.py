@@ -181,6 +181,30 @@ def test_value_over_its_labels_colon_joins_the_label():
     assert "Quê quán: Hải Phòng" not in rec.lines
 
 
+def test_a_raised_value_joins_its_label_before_the_next_label_of_the_line():
+    """A date raised off its line, its end over the next label (`ghi bằng chữ:`), is a line of its
+    own for Tesseract; the label in the middle of its line, with the next label past the value's
+    empty place, takes it right after its colon. A label followed by its value keeps its line."""
+    image, d, form, data = _form_strip()
+    d.text((100, 100), "Họ, chữ đệm, tên:", font=form, fill=(20, 20, 20))
+    d.text((420, 102), "NGUYỄN THU", font=data, fill=(20, 20, 20))
+    d.text((100, 200), "Ngày, tháng, năm sinh:", font=form, fill=(20, 20, 20))
+    x = 100 + d.textlength("Ngày, tháng, năm sinh:", font=form)
+    d.text((x + 190, 200), "ghi bằng chữ: Ngày mười tháng sáu", font=form, fill=(20, 20, 20))
+    d.text((x + 60, 165), "10/06/2024", font=data, fill=(20, 20, 20))  # 35 px up, over "ghi"
+    d.text((100, 290), "Giới tính:", font=form, fill=(20, 20, 20))
+    d.text((420, 292), "Nữ", font=data, fill=(20, 20, 20))
+    result = read_page(Page(1, image, 200))
+    assert result.lines == [
+        "Họ, chữ đệm, tên: NGUYỄN THU",
+        "Ngày, tháng, năm sinh: 10/06/2024 ghi bằng chữ: Ngày mười tháng sáu",
+        "Giới tính: Nữ",
+    ], result.lines
+    # Tesseract gives the date a line of its own above its label's.
+    rec = ocr.recognize(result.prepared.ocr_image, psm=ocr.FORM_PSM, dpi=200)
+    assert "10/06/2024" in rec.lines
+
+
 def test_a_label_takes_the_nearest_value_line_without_a_colon():
     from sohoa.schemas import OcrWord
 
