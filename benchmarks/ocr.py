@@ -314,8 +314,8 @@ def comparison_table(sets: dict[str, Path], workers: int, tmp: Path, with_ocrmyp
 
 #: name: (clean-up, page segmentation, lines rebuilt by `ocr.assemble_lines`, lines read again:
 #: 0 none, 1 the lost ones (`ocr.reread_lost_lines`), 2 also the doubtful ones (`reread_doubtful_lines`),
-#: 3 also the doubtful words (`reread_doubtful_words`), 4 and then the known text put back
-#: (`ocr.mend_known_text`))
+#: 3 also the doubtful words (`reread_doubtful_words`), 4 also a word over two lines' ink in its two
+#: parts (`reread_stacked_words`), 5 and then the known text put back (`ocr.mend_known_text`))
 ABLATION = {
     "no clean-up (grey deskewed page), psm 6": (cleanup.NONE, 6, False, 0),
     "+ dotted leaders whitened": (
@@ -336,12 +336,13 @@ ABLATION = {
     "+ lost lines read again": (cleanup.DEFAULT, 11, True, 1),
     "+ doubtful lines read again": (cleanup.DEFAULT, 11, True, 2),
     "+ doubtful words read again": (cleanup.DEFAULT, 11, True, 3),
-    "+ printed phrases, surnames, m² put back (sohoa default)": (cleanup.DEFAULT, 11, True, 4),
-    "default, 3×3 median on every page": (cleanup.CleanupOptions(denoise="always"), 11, True, 4),
-    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 11, True, 4),
-    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 11, True, 4),
-    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 11, True, 4),
-    "default, psm 6 and line assembly": (cleanup.DEFAULT, 6, True, 4),
+    "+ stacked words read in two parts": (cleanup.DEFAULT, 11, True, 4),
+    "+ printed phrases, surnames, m² put back (sohoa default)": (cleanup.DEFAULT, 11, True, 5),
+    "default, 3×3 median on every page": (cleanup.CleanupOptions(denoise="always"), 11, True, 5),
+    "default + Otsu binarisation": (cleanup.CleanupOptions(binarise="otsu"), 11, True, 5),
+    "default + Sauvola binarisation": (cleanup.CleanupOptions(binarise="sauvola"), 11, True, 5),
+    "default read at ≥ 300 dpi": (cleanup.CleanupOptions(min_dpi=300), 11, True, 5),
+    "default, psm 6 and line assembly": (cleanup.DEFAULT, 6, True, 5),
 }
 
 
@@ -365,6 +366,8 @@ def _ablate(job: tuple[str, str, dict]) -> tuple[str, dict[str, tuple[int, int, 
         if reread > 2:
             found, lines = ocr.assemble_lines(ocr.reread_doubtful_words(image, found))
         if reread > 3:
+            found, lines = ocr.assemble_lines(ocr.reread_stacked_words(image, found))
+        if reread > 4:
             found, lines = ocr.mend_known_text(found)
         text = "\n".join(lines)
         out[name] = (

@@ -15,7 +15,9 @@ The steps, each measured on generated sets and kept only where it lowered the ch
 - `drop_leaders`: whitens the forms' dotted leaders (runs of evenly spaced dots on one baseline),
   which Tesseract otherwise reads as text (`ĐOÀN.BÁ.VĂN`) or takes as noise, with the words typed on
   them. Dot-below diacritics, colons and commas on the same baseline stay; the dots under a value
-  typed right onto its leader go too where they fall on the leader's beat (`_on_leader_beat`).
+  typed right onto its leader go too where they fall on the leader's beat (`_on_leader_beat`), and
+  a leader the value's letters break into a dot or two between words is found by its dots' steps
+  of whole pitches (`_broken_leaders`).
 - a 3×3 median on noisy scans only (`noise_level`): it helps on noisy JPEG scans, and costs
   diacritics on clean ones.
 - `binarise` (off): Tesseract's own Otsu on the cleaned grey page keeps the diacritics better than
@@ -197,12 +199,53 @@ def _on_leader_beat(points: np.ndarray, anchors: np.ndarray, pitch: float) -> np
     return hit
 
 
+#: A leader with a value typed over it shows a few dots between the words only: dot-sized specks
+#: of one row at whole multiples of the page's leader pitch (up to `_GAP_PITCHES`, within
+#: `_GAP_TOLERANCE` pixels each) are a leader when at least `_GAP_DOTS` of them chain so.
+_GAP_PITCHES = 12
+_GAP_TOLERANCE = 1.0
+_GAP_DOTS = 5
+
+
+def _broken_leaders(ink, ids, row, cent, stats, dots, pitch: float, gap: int) -> list[np.ndarray]:
+    """Runs of leader dots (speck ids) broken by the letters of a value typed onto the leader:
+    the dot-sized specks of a row (`ids` in row then x order, `row` their rows) whose steps are
+    whole leader pitches. The page's unbroken leaders (`dots`) give the pitch and the dots' size.
+    A speck with ink right under it (within `gap` pixels) is a tone mark over a letter, not a
+    leader's dot: a line's tone marks stand in a row too."""
+    size = (stats[ids, 3] <= np.median(stats[dots, 3]) * 1.3 + 1) & (
+        stats[ids, 2] <= np.median(stats[dots, 2]) * 1.3 + 1
+    )
+    ids, row = ids[size], row[size]
+    x0, w, below = stats[ids, 0], stats[ids, 2], stats[ids, 1] + stats[ids, 3]
+    span = int(w.max(initial=1)) if len(ids) else 1
+    ys, xs = _windows(x0, below, max(gap, span), ink.shape)
+    inside = (np.arange(max(gap, span))[None, :, None] < gap) & (
+        np.arange(max(gap, span))[None, None, :] < w[:, None, None]
+    )
+    inside &= below[:, None, None] + np.arange(max(gap, span))[None, :, None] < ink.shape[0]
+    free = ~(ink[ys, xs] & inside).any(axis=(1, 2))
+    ids, row = ids[free], row[free]
+    if len(ids) < _GAP_DOTS:
+        return []
+    step = np.diff(cent[ids, 0])
+    k = np.round(step / pitch)
+    link = (
+        (row[1:] == row[:-1]) & (k >= 1) & (k <= _GAP_PITCHES) & (np.abs(step - k * pitch) <= _GAP_TOLERANCE)
+    )
+    edges = np.diff(np.concatenate(([0], link.view(np.int8), [0])))
+    runs = zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)
+    return [ids[s : e + 1] for s, e in runs if e - s >= _GAP_DOTS - 1]
+
+
 def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     """Grey image with the dotted leaders whitened.
 
-    A leader is a run of at least five dot-sized specks on one baseline at an even pitch; every
-    dot-sized speck on that baseline goes, except a dot right under a letter (a dot-below
-    diacritic) and the lower dot of a colon. Vectorised over the specks (no loop per speck).
+    A leader is a run of at least five dot-sized specks on one baseline at an even pitch, or
+    (`_broken_leaders`) five or more on one baseline at whole multiples of that pitch from each
+    other; every dot-sized speck on that baseline goes, except a dot right under a letter (a
+    dot-below diacritic) and the lower dot of a colon. Vectorised over the specks (no loop per
+    speck).
     """
     a = np.asarray(image.convert("L")).copy()
     ink = a < 160
@@ -230,9 +273,12 @@ def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     runs = [ids[s : e + 1] for s, e in runs if e - s >= 4]
     if not runs:
         return Image.fromarray(a)
+    pitch = sum(np.ptp(cent[run, 0]) for run in runs) / sum(len(run) - 1 for run in runs)
+    dots = np.concatenate(runs)
+    gap = max(int(round(4 * scale)), 2)
+    runs += _broken_leaders(ink, ids, row, cent, stats, dots, pitch, gap)
     rows = np.sort([np.median(cent[run, 1]) for run in runs])
     # Only specks the size of the leaders' own dots: a comma on the same baseline is taller.
-    dots = np.concatenate(runs)
     small = small[
         (stats[small, 3] <= np.median(stats[dots, 3]) * 1.3 + 1)
         & (stats[small, 2] <= np.median(stats[dots, 2]) * 1.3 + 1)
@@ -246,7 +292,6 @@ def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     cand = small[near <= 2.0]
     x0, top, w = stats[cand, 0], stats[cand, 1], stats[cand, 2]
     # A dot right under a letter is a diacritic (dot below), not a leader: ink in the gap above it.
-    gap = max(int(round(4 * scale)), 2)
     span = int(lim) + 1
     ys, xs = _windows(x0, top - gap, max(gap, span), a.shape)
     inside = (np.arange(max(gap, span))[None, :, None] < gap) & (
@@ -263,7 +308,6 @@ def drop_leaders(image: Image.Image, dpi: float) -> Image.Image:
     )
     doubt = keep & single
     if doubt.any() and not keep.all():
-        pitch = sum(np.ptp(cent[run, 0]) for run in runs) / sum(len(run) - 1 for run in runs)
         keep[doubt] = ~_on_leader_beat(cent[cand[doubt]], cent[cand[~keep]], pitch)
     # The lower dot of a colon: another speck centred just above it.
     other = small[near > 2.0]

@@ -12,7 +12,8 @@ kill of the worker process for anything that still does not return.
 The OCR stage (`ocr_page`) reads a page as sparse text, puts the words back into lines
 (`assemble_lines`), reads again, from their crops, the lines the page reading lost
 (`reread_lost_lines`) or read with doubt (`reread_doubtful_lines`) and then the words it still
-doubts, each alone (`reread_doubtful_words`), and puts back the known text
+doubts, each alone (`reread_doubtful_words`), a word over two lines' ink (a value typed over a
+label) in its two parts (`reread_stacked_words`), and puts back the known text
 it slipped on: the forms' printed phrases, surnames, `m²` (`mend_known_text`, `pipeline/printed.py`).
 
 Failures are mapped here to `MissingDependencyError` (exit 3, with install advice) and `OcrError`.
@@ -471,7 +472,7 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
     of one overlaps a word of the other across the page (by more than twice `_OVERLAP` word
     heights: a raised value's first letter over its label's colon does not count) and their
     centres are within `_SAME_LINE` word heights; the closest such pairs join first. Then a label
-    line ending in a colon takes a value typed further off it (`_join_values`). Specks read as
+    without its value takes a value typed further off it (`_join_values`). Specks read as
     punctuation at low confidence are dropped; a date's slashes read as strokes are put back and
     two words read as one are cut apart (`_mend_word`).
     """
@@ -531,41 +532,74 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
 #: and starting at most `_VALUE_SPAN` word heights to the right of the colon.
 _VALUE_REACH = 2.0
 _VALUE_SPAN = 6.0
+#: A label followed on its line by the next label is without its value when the two stand this
+#: many word heights apart at least (the value's empty place).
+_VALUE_SLOT = 2.0
 
 
 def _join_values(lines: list[list[OcrWord]], height: float) -> list[list[OcrWord]]:
     """Lines (each a list of words, in reading order) with a value typed off its label's line
-    joined to it: a line ending in a colon (a label with nothing after it) takes the nearest line
-    within `_VALUE_REACH` word heights that holds no colon and starts right of the colon word's
-    start (a value pushed left over the colon still counts). Label then value: the line's order
-    on the form. `assemble_lines` cannot join them itself where the value's ink stands over the
-    label's colon, or where the value is raised further than `_SAME_LINE` heights."""
+    joined to it: a label (a word ending in a colon) with nothing after it on its line, or with
+    the next label after it at least `_VALUE_SLOT` word heights off, takes the nearest line within `_VALUE_REACH` word heights that holds
+    no colon and starts right of the colon word's start (a value pushed left over the colon still
+    counts) and, before the next label, left of that label's start (its tail may run over it).
+    The value goes right after its label: the line's order on the form (`Ngày, tháng, năm sinh:
+    10/06/2024 ghi bằng chữ: …` with the date raised off its line). `assemble_lines` cannot join
+    them itself where the value's ink stands over the label's colon or the next label, or where
+    the value is raised further than `_SAME_LINE` heights."""
     centre = [float(np.median([(w.box[1] + w.box[3]) / 2 for w in line])) for line in lines]
-    taken: dict[int, int] = {}  # value line -> label line
+    taken: dict[int, tuple[int, int]] = {}  # value line -> (label line, the colon word's place)
     for n, line in enumerate(lines):
-        last = line[-1]
-        if not last.text.endswith(":"):
-            continue
-        best = None
-        for m, other in enumerate(lines):
-            gap = abs(centre[m] - centre[n])
-            if m == n or m in taken or gap > _VALUE_REACH * height:
+        for k, label in enumerate(line):
+            if not label.text.endswith(":"):
                 continue
-            left = other[0].box[0]
-            if not last.box[0] <= left <= last.box[2] + _VALUE_SPAN * height:
+            after = line[k + 1] if k + 1 < len(line) else None
+            if after is not None and (
+                after.box[0] - label.box[2] < _VALUE_SLOT * height or not _is_label(line, k + 1)
+            ):
                 continue
-            if any(":" in w.text for w in other):
-                continue
-            if best is None or gap < best[0]:
-                best = (gap, m)
-        if best is not None:
-            taken[best[1]] = n
+            best = None
+            for m, other in enumerate(lines):
+                gap = abs(centre[m] - centre[n])
+                if m == n or m in taken or gap > _VALUE_REACH * height:
+                    continue
+                left = other[0].box[0]
+                if not label.box[0] <= left <= label.box[2] + _VALUE_SPAN * height:
+                    continue
+                if after is not None and left >= after.box[0]:
+                    continue
+                if any(":" in w.text for w in other):
+                    continue
+                if best is None or gap < best[0]:
+                    best = (gap, m)
+            if best is not None:
+                taken[best[1]] = (n, k)
     if not taken:
         return lines
-    values = {n: m for m, n in taken.items()}
-    return [
-        line + (lines[values[n]] if n in values else []) for n, line in enumerate(lines) if n not in taken
-    ]
+    values: dict[int, dict[int, list[OcrWord]]] = {}
+    for m, (n, k) in taken.items():
+        values.setdefault(n, {})[k] = lines[m]
+    out = []
+    for n, line in enumerate(lines):
+        if n in taken:
+            continue
+        joined = []
+        for k, w in enumerate(line):
+            joined.append(w)
+            joined += values.get(n, {}).get(k, [])
+        out.append(joined)
+    return out
+
+
+def _is_label(line: list[OcrWord], k: int) -> bool:
+    """Whether the words of `line` from `k` on start a label: up to its colon, letters only
+    (`ghi bằng chữ:`, `Dân tộc:`), not a value typed after a colon (`27 Quyển số:`)."""
+    for w in line[k:]:
+        if not any(c.isalpha() for c in w.text) or any(c.isdigit() for c in w.text):
+            return False
+        if w.text.endswith(":"):
+            return True
+    return False
 
 
 #: Ink darker than this in the cleaned page is print (the page is grey on white after clean-up).
@@ -778,6 +812,124 @@ def reread_doubtful_words(
     return out
 
 
+#: A doubtful word at least `_STACKED` word heights tall that reaches `_STACK_REACH` word heights
+#: over or under the rest of its line holds the ink of two lines (`reread_stacked_words`).
+_STACKED = 1.4
+_STACK_REACH = 0.5
+#: A part of such a word read at a mean confidence below this is left out (a letter cut in two).
+_STACK_PART = 0.8
+
+
+def _stack_masks(crop: np.ndarray, cut: int, letter: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ink of a crop (darker than 160) parted at row `cut`: (above, below). A stroke wholly on
+    one side goes with it; one across the cut goes with the side of its centre (a tone mark over
+    a letter of the lower line), unless it is taller than 1.3 `letter` heights (a letter of one
+    line touching a letter of the other): that is cut at the row."""
+    ink = (crop < 160).view(np.uint8)
+    n, labels, stats, cent = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    top, bottom = stats[:, 1], stats[:, 1] + stats[:, 3]
+    side = np.where(cent[:, 1] < cut, 1, 2)  # 1 above, 2 below
+    side[bottom <= cut + 2] = 1
+    side[top >= cut - 2] = 2
+    across = (top < cut - 2) & (bottom > cut + 2) & (stats[:, 3] > 1.3 * letter)
+    side[0] = 0
+    where = side[labels]
+    rows = np.arange(crop.shape[0])[:, None]
+    cut_here = across[labels] & (labels > 0)
+    where[cut_here] = np.where(np.broadcast_to(rows < cut, crop.shape)[cut_here], 1, 2)
+    return where == 1, where == 2
+
+
+def reread_stacked_words(
+    image: Image.Image, words: list[OcrWord], *, lang: str = "vie", timeout: float = 120
+) -> list[OcrWord]:
+    """The page's words (assembled into lines, in reading order) with each word still doubtful
+    that is a line and a half tall and stands over or under the rest of its line read again as
+    the two words it is: a value typed over a label (`Giới tính:` with `Nữ` raised onto it, read
+    `vn`) or over a title. Such words side by side (a value over the end of one label word and
+    the start of the next, `tên: (GUYỄN`) are read as one. The crop's ink is parted at the edge
+    of the line's other words (`_stack_masks`), and each part is read alone, the other whited out
+    (with a rim: its edges' grey); the part on the line keeps the words' line, the other gets a
+    line of its own, for `assemble_lines` to join where it belongs. The readings (their words from
+    `_WORD_KEEP`) replace the words when Tesseract is clearly more confident of them."""
+    a = _grey(image)
+    height = _median_height(words)
+    pad = (int(height * _WORD_PAD[0]), int(height * _WORD_PAD[1]))
+    spare = max((w.line for w in words), default=0) + 1
+    grow, keep_rim = np.ones((5, 5), np.uint8), np.ones((3, 3), np.uint8)
+
+    def stacked(w: OcrWord) -> bool:
+        return (
+            w.confidence < _DOUBTFUL_WORD
+            and w.box[3] - w.box[1] >= _STACKED * height
+            and any(c.isalnum() for c in w.text)
+        )
+
+    groups: list[list[OcrWord]] = []
+    for w in words:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and stacked(last)
+            and stacked(w)
+            and w.line == last.line
+            and w.box[0] - last.box[2] <= _STACK_REACH * height
+        ):
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    out: list[OcrWord] = []
+    for group in groups:
+        if not stacked(group[0]):
+            out += group
+            continue
+        n = group[0].line
+        line = [
+            o
+            for o in words
+            if o.line == n
+            and o.confidence >= _DOUBTFUL_WORD
+            and o.box[3] - o.box[1] < _STACKED * height
+            and any(c.isalnum() for c in o.text)
+        ]
+        box = (
+            min(w.box[0] for w in group),
+            min(w.box[1] for w in group),
+            max(w.box[2] for w in group),
+            max(w.box[3] for w in group),
+        )
+        top = float(np.median([o.box[1] for o in line])) if line else 0.0
+        bottom = float(np.median([o.box[3] for o in line])) if line else 0.0
+        over, under = top - box[1], box[3] - bottom
+        if not line or max(over, under) < _STACK_REACH * height:
+            out += group
+            continue
+        crop, x0, y0 = _crop(a, box, pad, [o for o in words if all(o is not w for w in group)])
+        crop[box[1] - y0 : box[3] - y0, box[0] - x0 : box[2] - x0] = a[box[1] : box[3], box[0] : box[2]]
+        cut = round((top if over >= under else bottom) - y0)
+        above, below = _stack_masks(crop, cut, bottom - top)
+        again: list[OcrWord] = []
+        for keep, drop, on_line in ((above, below, over < under), (below, above, over >= under)):
+            piece = crop.copy()
+            hide = (cv2.dilate(drop.view(np.uint8), grow) > 0) & ~(
+                cv2.dilate(keep.view(np.uint8), keep_rim) > 0
+            )
+            piece[hide] = 255
+            part = [
+                r
+                for r in _read_crop(piece, x0, y0, n if on_line else spare, lang=lang, timeout=timeout)
+                if any(c.isalnum() for c in r.text)
+            ]
+            if _mean_confidence(part) >= _STACK_PART:  # a part read with doubt is left out
+                again += [r for r in part if r.confidence >= _WORD_KEEP]
+        if again and _mean_confidence(again) >= _mean_confidence(group) + _WORD_BETTER:
+            out += again
+            spare += 1
+        else:
+            out += group
+    return out
+
+
 def mend_known_text(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
     """The assembled words with the forms' printed phrases and other known text put back where
     recognition slipped on them (`pipeline/printed.py`), and the lines they make."""
@@ -798,7 +950,8 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
     on a generated set of all levels CER was 3.1% with `--psm 6` against 2.6% with `--psm 11` and
     the line assembly (docs/benchmarks.md). Then lines are read again from their crops: those the
     page reading lost (`reread_lost_lines`) and those it read with doubt (`reread_doubtful_lines`),
-    then each word still read with doubt from its own crop (`reread_doubtful_words`);
+    then each word still read with doubt from its own crop (`reread_doubtful_words`), and a
+    doubtful word that holds two lines' ink as its two parts (`reread_stacked_words`);
     `reread=False` skips them. Last, the forms' printed phrases and other known text are put back
     where recognition slipped on them (`mend_known_text`). Each box is moved
     back by its centre through the inverse tilt (and scale), keeping its shape, so boxes sit on
@@ -818,6 +971,8 @@ def ocr_page(prepared, *, lang: str = "vie", timeout: float = 120, psm: int = FO
         again = reread_doubtful_lines(prepared.ocr_image, found, lang=lang, timeout=timeout)
         found, lines = assemble_lines(again)
         again = reread_doubtful_words(prepared.ocr_image, found, lang=lang, timeout=timeout)
+        found, lines = assemble_lines(again)
+        again = reread_stacked_words(prepared.ocr_image, found, lang=lang, timeout=timeout)
         found, lines = assemble_lines(again)
     found, lines = mend_known_text(found)
     width, height = prepared.upright.size

@@ -181,6 +181,38 @@ def test_leader_dots_under_a_value_typed_on_them_are_whitened():
     assert value in text, text
 
 
+def test_a_leader_broken_by_the_value_typed_over_it_is_whitened():
+    """A value typed onto its dotted line, its letters' feet on the dots, leaves no run of five
+    free dots on that row: one or two between its words, three after it. The page's other
+    leaders give the pitch; dots of the row at whole pitches from each other are the leader and
+    go, so the words are not read run together with full stops (`Ủy.ban.nhân.dân`)."""
+    import cv2
+    from PIL import ImageFont
+
+    image = Image.new("L", (1700, 170), 255)
+    d = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 34)
+    typed = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 34)
+    d.text((20, 50), "Nơi chết:", font=font, fill=0, anchor="ls")
+    for x in range(180, 1660, 9):  # an unbroken leader on another row
+        d.rectangle((x, 50, x + 2, 52), fill=0)
+    label = "Đã được đăng ký khai tử tại:"
+    d.text((20, 130), label, font=font, fill=0, anchor="ls")
+    x0 = 20 + int(d.textlength(label, font=font)) + 8
+    value = "Ủy ban nhân dân phường Phú Tân, thành phố Thủ Dầu Một"
+    end = x0 + 6 + int(d.textlength(value, font=typed))
+    for x in range(x0, end + 14, 9):  # its leader, the value's feet on its dots
+        d.rectangle((x, 130, x + 2, 132), fill=0)
+    d.text((x0 + 6, 130), value, font=typed, fill=0, anchor="ls")
+    image = Image.fromarray(cv2.GaussianBlur(np.asarray(image), (0, 0), 1.2))
+    before = np.asarray(image)
+    after = np.asarray(cleanup.drop_leaders(image, 200))
+    assert (after[:, x0:] < 160).sum() < (before[:, x0:] < 160).sum()
+    assert (after[40:60, 180:] < 160).sum() == 0 < (before[40:60, 180:] < 160).sum()  # the other leader
+    text = "\n".join(recognize(Image.fromarray(after), psm=6).lines)
+    assert f"{label} {value}" in text, text
+
+
 def _faded_jpeg_scan(image: Image.Image, seed: int = 0) -> Image.Image:
     """The page as a worn scanner sees it: inks faded a third of the way to paper, blurred, sensor
     noise, then a JPEG at quality 40 (what the generator's `hard` level does, made here)."""

@@ -181,6 +181,63 @@ def test_value_over_its_labels_colon_joins_the_label():
     assert "Quê quán: Hải Phòng" not in rec.lines
 
 
+def test_a_raised_value_joins_its_label_before_the_next_label_of_the_line():
+    """A date raised off its line, its end over the next label (`ghi bằng chữ:`), is a line of its
+    own for Tesseract; the label in the middle of its line, with the next label past the value's
+    empty place, takes it right after its colon. A label followed by its value keeps its line."""
+    image, d, form, data = _form_strip()
+    d.text((100, 100), "Họ, chữ đệm, tên:", font=form, fill=(20, 20, 20))
+    d.text((420, 102), "NGUYỄN THU", font=data, fill=(20, 20, 20))
+    d.text((100, 200), "Ngày, tháng, năm sinh:", font=form, fill=(20, 20, 20))
+    x = 100 + d.textlength("Ngày, tháng, năm sinh:", font=form)
+    d.text((x + 190, 200), "ghi bằng chữ: Ngày mười tháng sáu", font=form, fill=(20, 20, 20))
+    d.text((x + 60, 165), "10/06/2024", font=data, fill=(20, 20, 20))  # 35 px up, over "ghi"
+    d.text((100, 290), "Giới tính:", font=form, fill=(20, 20, 20))
+    d.text((420, 292), "Nữ", font=data, fill=(20, 20, 20))
+    result = read_page(Page(1, image, 200))
+    assert result.lines == [
+        "Họ, chữ đệm, tên: NGUYỄN THU",
+        "Ngày, tháng, năm sinh: 10/06/2024 ghi bằng chữ: Ngày mười tháng sáu",
+        "Giới tính: Nữ",
+    ], result.lines
+    # Tesseract gives the date a line of its own above its label's.
+    rec = ocr.recognize(result.prepared.ocr_image, psm=ocr.FORM_PSM, dpi=200)
+    assert "10/06/2024" in rec.lines
+
+
+@pytest.mark.parametrize("shift", [-10, 10])
+def test_a_value_raised_onto_its_label_is_read_apart_from_it(shift):
+    """A value raised onto the end of its label (`Nữ` over `tính:`, touching it, blurred as a
+    scan) is read with the label as one doubtful word (`th`, `tính”`) and lost; the word, a line
+    and a half tall, is read again as its two parts: the label on its line, the value joining it."""
+    import cv2
+
+    image, d, form, data = _form_strip()
+    d.text((100, 100), "Họ, chữ đệm, tên:", font=form, fill=(20, 20, 20))
+    d.text((420, 102), "NGUYỄN THU", font=data, fill=(20, 20, 20))
+    d.text((100, 200), "Giới tính:", font=form, fill=(20, 20, 20))
+    x = 100 + d.textlength("Giới tính", font=form)
+    d.text((x - 22 + shift, 176), "Nữ", font=data, fill=(20, 20, 20))  # 24 px up, over "nh:"
+    d.text((620, 200), "Dân tộc:", font=form, fill=(20, 20, 20))
+    d.text((780, 202), "Kinh", font=data, fill=(20, 20, 20))
+    d.text((100, 300), "Quê quán:", font=form, fill=(20, 20, 20))
+    d.text((300, 302), "Hà Nội", font=data, fill=(20, 20, 20))
+    image = Image.fromarray(cv2.GaussianBlur(np.asarray(image), (0, 0), 1.2))
+    result = read_page(Page(1, image, 200))
+    assert "Giới tính: Nữ Dân tộc: Kinh" in result.lines, result.lines
+    # Before this step the label and the value are one doubtful word, tall as a line and a half.
+    image = result.prepared.ocr_image
+    rec = ocr.recognize(image, psm=ocr.FORM_PSM, dpi=200)
+    found, _ = ocr.assemble_lines(rec.words + ocr.reread_lost_lines(image, rec.words))
+    found, _ = ocr.assemble_lines(ocr.reread_doubtful_lines(image, found))
+    found, lines = ocr.assemble_lines(ocr.reread_doubtful_words(image, found))
+    assert not any("Nữ" in line for line in lines), lines
+    tall = ocr._STACKED * ocr._median_height(found)
+    assert any(w.box[3] - w.box[1] >= tall and w.confidence < ocr._DOUBTFUL_WORD for w in found), found
+    again = ocr.reread_stacked_words(image, found)
+    assert {"tính:", "Nữ"} <= {w.text for w in again}
+
+
 def test_a_label_takes_the_nearest_value_line_without_a_colon():
     from sohoa.schemas import OcrWord
 
