@@ -682,15 +682,22 @@ def snap_settlement(text: str) -> ParseResult[str]:
     first, rest = parts[0], (parts[1] if len(parts) > 1 else "")
     if not any(c.isalpha() for c in first):
         return ParseResult.failed()  # a house number (`50 Lê Lợi`)
-    key = fold(first).strip(",.;:").translate(_LOOKALIKE)
     known = {fold(w): w for w in SETTLEMENT_WORDS}
+    # Specks before the word (`„Xóm`), and the word read in two (`X óm 12`).
+    read = first
+    first = first.lstrip(_SPECKS) or first
+    second = rest.split(None, 1)
+    if len(first) == 1 and second and fold(first + second[0]) in known:
+        first, rest = first + second[0], (second[1] if len(second) > 1 else "")
+        read = ""  # joined: changed even when the word is now spelt right
+    key = fold(first).strip(",.;:").translate(_LOOKALIKE)
     rest_key = fold(rest)
     neighbourhood = snap_neighbourhood(text)
     if neighbourhood.value is not None:
         return neighbourhood
     if key in known:
         word = known[key]
-        if first.casefold() == word.casefold():
+        if read.casefold() == word.casefold():
             return ParseResult.failed()
         return ParseResult(f"{word} {rest}".strip(), 0.85)  # `Tố 28`, `8ố 54/8`
     if key == "dan" and rest_key.startswith("pho"):
@@ -700,9 +707,18 @@ def snap_settlement(text: str) -> ParseResult[str]:
     near = [w for k, w in known.items() if _one_edit(key, k)]
     if len(near) > 1 and rest_key.startswith("dan pho") and "Tổ" in near:
         near = ["Tổ"]
+    if len(near) > 1 and "," in rest:
+        # The letter read with its marks tells them apart (`ản 8`: `Bản`, not `Ấp`; `Ấn 4`: `Ấp`;
+        # `3ố 196`: `Số`, not `Tổ`), in an address of several parts (`Ấn Độ` is a country).
+        marked = {c for c in first.lower() if c.isalpha() and not c.isascii() and c != "đ"}
+        near = [w for w in near if marked & set(w.lower())] if marked else near
     if len(near) != 1:
         return ParseResult.failed()
     return ParseResult(f"{near[0]} {rest}", 0.85)
+
+
+#: Marks OCR puts before an address's first word (`„Xóm`, `‹Tổ`, `›ố`).
+_SPECKS = "„“”\"'‹›«»*.,·®©°"
 
 
 def snap_neighbourhood(text: str) -> ParseResult[str]:
