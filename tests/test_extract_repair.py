@@ -170,3 +170,18 @@ def test_marriage_without_headings_or_captions_assigns_no_column_by_guess():
     ex = extract_fields("marriage_certificate", [page], reread=False)
     # Without a heading nothing tells the columns apart: the form version stays unknown.
     assert ex.form_version is None
+
+
+def test_a_section_heading_read_inside_a_name_is_taken_out_below_the_bar():
+    # The husband's name typed over the printed `CHỒNG`, read in one line with it (seed 57, hard).
+    chosen = {
+        "husband_name": rv("husband_name", "text", "TRẦN VIỆT CHỒNG NGHĨA"),
+        "wife_name": rv("wife_name", "text", "VÕ THỊ LAN"),  # `VÕ` only folds to the heading `VỢ`
+    }
+    caps = repair("marriage_certificate", chosen)
+    assert chosen["husband_name"].value == "TRẦN VIỆT NGHĨA" and caps["husband_name"][0] < 0.9
+    assert chosen["wife_name"].value == "VÕ THỊ LAN" and caps.get("wife_name", (1.0, 0.0))[0] >= 0.9
+    # A birth certificate prints no such heading: nothing is taken out of its names.
+    chosen = {"full_name": rv("full_name", "text", "TRẦN VIỆT CHỒNG NGHĨA")}
+    repair("birth_certificate", chosen)
+    assert chosen["full_name"].value == "TRẦN VIỆT CHỒNG NGHĨA"

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
-from ..forms import fold
+from ..forms import FORMS, fold
+from ..forms.spec import tokens
 from ..validate.identity import IdentityKind, parse_identity_number
 from ..validate.issues import ParseResult
 from ..validate.land import purpose_wordings
@@ -218,11 +219,21 @@ def _plausibility(doc_type: str, chosen: dict[str, RawValue], out: Caps) -> None
             _note(out, name, BROKEN)
 
 
-def _names(chosen: dict[str, RawValue], out: Caps) -> None:
+def _names(doc_type: str, chosen: dict[str, RawValue], out: Caps) -> None:
+    headings = _headings(doc_type)
     for name in NAME_FIELDS:
         rv = chosen.get(name)
         if rv is None or not rv.value:
             continue
+        words = rv.value.split()
+        kept = [w for w in words if w.casefold() not in headings]
+        if len(words) > len(kept) >= 2:
+            # The name typed over its section's printed heading, read in one line with it
+            # (`TRẦN VIỆT CHỒNG NGHĨA`): the heading, exactly as printed, is no part of it (`VÕ`, a
+            # surname, only folds to the heading `VỢ`).
+            rv.value = " ".join(kept)
+            rv.notes["repair"] = "heading"
+            _note(out, name, REPAIRED)
         alternatives = tuple(t for t in (rv.notes.get("second_text"), rv.text) if t)
         snapped = snap_person_name(rv.value, alternatives)
         if snapped.value is None:
@@ -234,6 +245,15 @@ def _names(chosen: dict[str, RawValue], out: Caps) -> None:
         words = rv.value.split()
         if len(words) < 2 or not is_surname(words[0]):
             _note(out, name, DOUBTFUL)  # a name starts with a surname: a part was lost
+
+
+def _headings(doc_type: str) -> set[str]:
+    """The section headings the form prints alone (`CHỒNG`, `VỢ`), exactly as printed, casefolded."""
+    form = FORMS.get(doc_type)
+    if form is None:
+        return set()
+    aliases = {tokens(a) for al in form.headings.values() for a in al}
+    return {p.casefold() for p in form.printed if tokens(p) in aliases}
 
 
 def _declarant(chosen: dict[str, RawValue], out: Caps) -> None:
@@ -541,7 +561,7 @@ def _serial_letters(chosen: dict[str, RawValue], out: Caps) -> None:
 def repair(doc_type: str, chosen: dict[str, RawValue]) -> Caps:
     """Repair the chosen values in place; per field, (cap, floor) for its confidence."""
     out: Caps = {}
-    _names(chosen, out)
+    _names(doc_type, chosen, out)
     _declarant(chosen, out)
     _closed_lists(chosen, out)
     _places(chosen, out)
