@@ -154,6 +154,7 @@ class Runtime:
         )
         self.context = WorkerContext(
             sessions=self.sessions,
+            reads=db.read_session_factory(self.engine),
             storage=self.storage,
             options=self.options,
             send=self.send,
