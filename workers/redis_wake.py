@@ -51,11 +51,16 @@ class WakingRedisBroker(RedisBroker):
 
     def wake(self, queue_name: str) -> None:
         """Push a wake token for the queue: a consumer blocked on it takes it at once (Redis
-        serves blocked clients after each command), and the list keeps no more than a few."""
-        pipe = self.client.pipeline(transaction=False)
-        pipe.lpush(self.wake_key(queue_name), 1)
-        pipe.ltrim(self.wake_key(queue_name), 0, WAKE_TOKENS_KEPT - 1)
-        pipe.execute()
+        serves blocked clients after each command), and the list keeps no more than a few.
+        Best effort: the message is already in its queue, and a consumer not woken finds it at
+        its next poll, so a Redis error here is not the sender's."""
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            pipe.lpush(self.wake_key(queue_name), 1)
+            pipe.ltrim(self.wake_key(queue_name), 0, WAKE_TOKENS_KEPT - 1)
+            pipe.execute()
+        except redis.RedisError as exc:
+            self.logger.debug("Wake token for queue %r not sent: %s", queue_name, exc)
 
 
 class WakingRedisConsumer(_RedisConsumer):
