@@ -15,7 +15,9 @@ idle consumer needs them): it waits, as long as before, for one of its messages 
 The queues, the message and acknowledgement bookkeeping, the requeue of a dead worker's messages
 and the delay queues are Dramatiq's, untouched: a lost token only means the consumer looks at its
 next poll, as before. Redis times blocking pops out at its clock tick (`hz`, 10 a second by
-default), so an idle consumer's look comes every ≥100 ms: no more often than before.
+default), so an idle consumer's look comes every ≥100 ms: no more often than before. Nor less
+often, on purpose: Dramatiq gives a dead worker's unacknowledged messages back in its "maintenance",
+which runs on 0.1% of the broker's commands, so fewer polls would leave them waiting longer.
 """
 
 from __future__ import annotations
