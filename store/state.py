@@ -20,8 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import (
@@ -223,32 +222,27 @@ def add_page(
     """Record a page read from an input (once: a second call returns the existing row).
     Returns (page id, state). A pending page counts in the input's pages_pending. `image_frame`:
     the page is that frame of the submitted image file at `image_key` (`codec.load_page`)."""
-    existing = session.execute(
-        select(Page.id, Page.state).where(Page.input_id == input_id, Page.index == index)
-    ).first()
-    if existing:
-        return existing[0], existing[1]
     state = PageState.failed if error else PageState.pending
-    page = Page(
-        input_id=input_id,
-        index=index,
-        state=state,
-        status="failed" if error else None,
-        image_key=image_key,
-        image_frame=image_frame,
-        dpi=dpi,
-        dpi_known=dpi_known,
-        warnings=[],
-        error_code=error.code if error else None,
-        error_message=error.message if error else None,
-    )
-    try:
-        # Two readers of the same input (a re-sent message, the reconciler) may insert the same page
-        # at once: the loser's insert fails on the unique key; it then returns the winner's row.
-        with session.begin_nested():
-            session.add(page)
-            session.flush()
-    except IntegrityError:
+    # One statement: two readers of the same input (a re-sent message, the reconciler) may insert
+    # the same page at once; the loser's insert does nothing, and it returns the winner's row.
+    page_id = session.execute(
+        _insert_unless_present(session, Page, ["input_id", "index"])
+        .values(
+            input_id=input_id,
+            index=index,
+            state=state,
+            status="failed" if error else None,
+            image_key=image_key,
+            image_frame=image_frame,
+            dpi=dpi,
+            dpi_known=dpi_known,
+            warnings=[],
+            error_code=error.code if error else None,
+            error_message=error.message if error else None,
+        )
+        .returning(Page.id)
+    ).scalar()
+    if page_id is None:
         existing = session.execute(
             select(Page.id, Page.state).where(Page.input_id == input_id, Page.index == index)
         ).one()
@@ -258,8 +252,17 @@ def add_page(
             update(Input).where(Input.id == input_id).values(pages_pending=Input.pages_pending + 1)
         )
     else:
-        event(session, "page", page.id, "page_failed", None, input=input_id, page=index, code=error.code)
-    return page.id, state
+        event(session, "page", page_id, "page_failed", None, input=input_id, page=index, code=error.code)
+    return page_id, state
+
+
+def _insert_unless_present(session: Session, model, unique: list[str]):
+    """INSERT ... ON CONFLICT (unique) DO NOTHING, in the dialect of the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(model).on_conflict_do_nothing(index_elements=unique)
 
 
 def pages_of_input(session: Session, input_id: int) -> dict[int, tuple[int, str]]:
@@ -408,28 +411,40 @@ def input_split(
     ).first()
     if claimed is None:
         return []
-    for index, page_status in status.items():
+    if status:  # one statement, executed for every page (psycopg pipelines them)
+        pages = Page.__table__
         session.execute(
-            update(Page)
-            .where(Page.input_id == input_id, Page.index == index, Page.state == PageState.done)
-            .values(status=page_status)
+            update(pages)
+            .where(
+                pages.c.input_id == input_id,
+                pages.c.index == bindparam("page_index"),
+                pages.c.state == PageState.done,
+            )
+            .values(status=bindparam("page_status")),
+            [{"page_index": i, "page_status": st} for i, st in status.items()],
         )
     ids = []
-    for number, doc in enumerate(documents, start=1):
-        result = session.execute(
-            insert(Document).values(
-                input_id=input_id,
-                number=number,
-                state=DocumentState.pending,
-                doc_type=doc.doc_type,
-                doc_type_confidence=round(doc.confidence, 3),
-                pages=list(doc.pages),
-                issues=[],
-                created_at=utcnow(),
-                updated_at=utcnow(),
+    if documents:
+        now = utcnow()
+        ids = list(
+            session.scalars(
+                insert(Document).returning(Document.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "input_id": input_id,
+                        "number": number,
+                        "state": DocumentState.pending,
+                        "doc_type": doc.doc_type,
+                        "doc_type_confidence": round(doc.confidence, 3),
+                        "pages": list(doc.pages),
+                        "issues": [],
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for number, doc in enumerate(documents, start=1)
+                ],
             )
         )
-        ids.append(result.inserted_primary_key[0])
     event(session, "input", input_id, "split", claimed[0], documents=len(documents))
     if not documents:
         return [Step(FINISH, input_id)]

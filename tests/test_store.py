@@ -272,6 +272,44 @@ def test_the_same_page_added_by_two_readers_at_once(postgres_url):
         engine.dispose()
 
 
+def test_a_connection_the_server_dropped_is_replaced(postgres_url, monkeypatch):
+    """Pooled PostgreSQL connections are pinged only when they were idle for a while
+    (db.PING_AFTER_IDLE_SECONDS), not before every transaction. One the server dropped meanwhile (a
+    restart) is then replaced without an error; one dropped while it was in steady use fails its
+    next transaction with a disconnect, which the workers retry (a transient error), and the pool
+    is renewed for the next."""
+    from sohoa.workers.actors import is_transient
+    from sqlalchemy.exc import DBAPIError
+
+    engine, admin = db.make_engine(postgres_url), db.make_engine(postgres_url)
+
+    def backend() -> int:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+    def drop(pid: int) -> None:
+        with admin.begin() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar_one()
+
+    try:
+        pid = backend()
+        assert backend() == pid  # used a moment ago: no ping, the same connection
+        drop(pid)
+        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)  # it has idled: pinged, replaced
+        replaced = backend()
+        assert replaced != pid
+
+        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+        drop(replaced)
+        with pytest.raises(DBAPIError) as failed:
+            backend()
+        assert failed.value.connection_invalidated and is_transient(failed.value)
+        assert backend() not in (pid, replaced)
+    finally:
+        engine.dispose()
+        admin.dispose()
+
+
 def test_ocr_page_round_trip_and_the_layout_before_shared_page_images(tmp_path):
     """An OCR'd page reads back with its upright image derived from the stored page (and, when asked,
     the cleaned image OCR read, made again pixel for pixel); one written in the earlier layout

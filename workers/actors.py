@@ -185,7 +185,7 @@ def _fail_signature(request_id: int, error: ErrorRecord) -> None:
 @_guard(_fail_input, (InputError,))
 def ingest_input(input_id: int) -> None:
     ctx = current()
-    with ctx.tx() as s:
+    with ctx.read() as s:
         inp = state.get_input(s, input_id)
         if inp is None or inp.state != InputState.pending:
             return
@@ -243,7 +243,7 @@ def _source_file_key(source_key: str, source_path: Path, file: Path) -> str:
 @_guard(_fail_page, (InputError, OcrError))
 def ocr_page(page_id: int) -> None:
     ctx = current()
-    with ctx.tx() as s:
+    with ctx.read() as s:
         page = state.get_page(s, page_id)
         if page is None or page.state != PageState.pending:
             return
@@ -280,7 +280,7 @@ def split_input(input_id: int) -> None:
     from sohoa.pipeline.classify import PageClass
 
     ctx = current()
-    with ctx.tx() as s:
+    with ctx.read() as s:
         inp = state.get_input(s, input_id)
         if inp is None or inp.state != InputState.ocr or inp.pages_pending != 0:
             return
@@ -304,7 +304,7 @@ def _ocr_keys(session, document) -> list[str]:
 @_guard(_fail_document)
 def extract_document(document_id: int) -> None:
     ctx = current()
-    with ctx.tx() as s:
+    with ctx.read() as s:
         doc = state.get_document(s, document_id)
         if doc is None or doc.state != DocumentState.pending:
             return
@@ -330,7 +330,7 @@ def extract_document(document_id: int) -> None:
 @_guard(_fail_document)
 def render_pdf(document_id: int) -> None:
     ctx = current()
-    with ctx.tx() as s:
+    with ctx.read() as s:
         doc = state.get_document(s, document_id)
         if doc is None or doc.state != DocumentState.extracted:
             return
@@ -359,7 +359,7 @@ def render_pdf(document_id: int) -> None:
 @_guard(_fail_split)
 def finish_input(input_id: int) -> None:
     ctx = current()
-    with ctx.tx() as s:
+    with ctx.read() as s:
         inp = state.get_input(s, input_id)
         if inp is None or inp.state != InputState.split or inp.docs_pending != 0:
             return
@@ -432,7 +432,7 @@ def _write_result(input_id: int, result: ProcessResult, words: WordsFile | None)
 
 
 def _write_failed_result(input_id: int, error: ErrorRecord) -> None:
-    with current().tx() as s:
+    with current().read() as s:
         inp = state.get_input(s, input_id)
     if inp is not None:
         _write_result(
@@ -449,7 +449,7 @@ SIGN_LEASE_SECONDS = 900
 @_guard(_fail_signature)
 def sign_document(request_id: int) -> None:
     ctx = current()
-    with ctx.tx() as s:
+    with ctx.read() as s:
         req = state.get_signature_request(s, request_id)
         if req is None or req.state not in (SignatureState.pending, SignatureState.signing):
             return

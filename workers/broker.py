@@ -2,7 +2,9 @@
 
 No `SOHOA_BROKER_URL`: Dramatiq's in-process StubBroker (the embedded default: one office PC, no
 server; the state database is what survives a restart). `redis://...` or `amqp://...`: Dramatiq's
-Redis or RabbitMQ broker (scale-out, several machines), with their own client libraries installed.
+Redis or RabbitMQ broker (scale-out, several machines), with their own client libraries installed;
+on Redis, with consumers that wake when a message comes rather than at their next poll
+(`workers.redis_wake`).
 
 Queues: `ocr` (long, one message at a time per worker thread), `assemble` (reading inputs,
 splitting, extraction, PDFs, finishing: short), `sign` (signatures never wait behind OCR), and
@@ -70,7 +72,7 @@ def make_broker(url: str | None) -> dramatiq.Broker:
     url, ours = split_url(url)
     if scheme in ("redis", "rediss"):
         try:
-            from dramatiq.brokers.redis import RedisBroker
+            from .redis_wake import WakingRedisBroker
         except ImportError as exc:
             raise BrokerConfigError(
                 "the Redis broker needs the 'redis' package: pip install 'dramatiq[redis]'"
@@ -79,7 +81,9 @@ def make_broker(url: str | None) -> dramatiq.Broker:
             heartbeat = int(ours.get("heartbeat_timeout", 60_000))
         except ValueError as exc:
             raise BrokerConfigError("heartbeat_timeout must be a number of milliseconds") from exc
-        return RedisBroker(url=url, namespace=ours.get("namespace") or "sohoa", heartbeat_timeout=heartbeat)
+        return WakingRedisBroker(
+            url=url, namespace=ours.get("namespace") or "sohoa", heartbeat_timeout=heartbeat
+        )
     if scheme in ("amqp", "amqps"):
         try:
             from dramatiq.brokers.rabbitmq import RabbitmqBroker

@@ -46,6 +46,7 @@ class WorkerContext:
     options: ProcessOptions
     send: Callable[[Step], None]
     signers: dict[str, Signer] = field(default_factory=dict)
+    reads: sessionmaker[Session] | None = None  # for reads that need no transaction (db.read_session_factory)
 
     def signer(self, key_store: str) -> Signer | None:
         """The signer of `key_store`: a registered one, else one from the configured profiles."""
@@ -54,6 +55,12 @@ class WorkerContext:
     @contextmanager
     def tx(self) -> Iterator[Session]:
         with transaction(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Reads only: on PostgreSQL without a transaction of their own (no BEGIN and COMMIT)."""
+        with transaction(self.reads or self.sessions) as session:
             yield session
 
     def send_all(self, steps: Iterable[Step]) -> None:

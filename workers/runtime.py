@@ -89,8 +89,10 @@ class WorkerOptions:
     stall_seconds: float = 60.0  # broker: re-send unfinished work after this long idle without progress
     # Longest a worker waits between looks for a message. Dramatiq's Redis consumer polls, backing
     # off up to this (its default, 1 s, left an OCR thread idle ~0.35 s per page on average: the
-    # consumer had backed off while the thread was busy); RabbitMQ pushes, so there it only bounds
-    # how often idle threads wake up.
+    # consumer had backed off while the thread was busy); sohoa's wakes it when a message is
+    # enqueued or one of its own is acknowledged (workers.redis_wake), so this now bounds only what
+    # comes without a wake (a dead worker's messages given back). RabbitMQ pushes, so there it only
+    # bounds how often idle threads wake up.
     fetch_wait_ms: int = 100
 
 
@@ -154,6 +156,7 @@ class Runtime:
         )
         self.context = WorkerContext(
             sessions=self.sessions,
+            reads=db.read_session_factory(self.engine),
             storage=self.storage,
             options=self.options,
             send=self.send,
