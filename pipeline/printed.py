@@ -93,6 +93,13 @@ _FUZZY_WORDS = 4
 _FUZZY_EDITS = 1
 
 
+#: A phrase of at least `_LONG_WORDS` words (`(Ký, ghi rõ họ, chữ đệm, tên, chức vụ và đóng dấu)`)
+#: still matches with up to `_GARBLED_WORDS` words between its first and last read as anything
+#: but a label (a signature over `ghi rõ`: `# lỗ`, `gbí rõ tío. chữ đy,`), word for word.
+_LONG_WORDS = 8
+_GARBLED_WORDS = 2
+
+
 def _near(a: str, b: str) -> bool:
     """Whether two folded words are at most `_FUZZY_EDITS` edits apart (both non-empty)."""
     return bool(a and b) and Levenshtein.distance(a, b, score_cutoff=_FUZZY_EDITS) <= _FUZZY_EDITS
@@ -171,6 +178,7 @@ def _match(
     last word may hold the value's first letters (`_run_into`)."""
     pkeys, printed = phrase
     slip = sum(map(bool, pkeys)) >= _FUZZY_WORDS
+    garbled = _GARBLED_WORDS if sum(map(bool, pkeys)) >= _LONG_WORDS else 0
     last = max(n for n, key in enumerate(pkeys) if key)
     j, pairs = i, []
     for n, (key, word) in enumerate(zip(pkeys, printed, strict=True)):
@@ -184,6 +192,10 @@ def _match(
             continue
         elif slip and n < last and ocr is not None and keys[j] != key and _near(keys[j], key):
             slip = False
+            pairs.append((j, word))
+            j += 1
+        elif garbled and 0 < n < last and ocr is not None and not ocr.endswith(":"):
+            garbled -= 1
             pairs.append((j, word))
             j += 1
         elif (

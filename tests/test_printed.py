@@ -208,3 +208,33 @@ def test_a_short_labels_last_word_run_into_by_the_value_is_put_back(dx):
     # Tesseract reads the label's last word and the value's first letters as one word.
     rec = ocr.recognize(result.prepared.ocr_image, psm=ocr.FORM_PSM, dpi=200)
     assert not any("chết:" in line for line in rec.lines), rec.lines
+
+
+def test_a_long_printed_phrase_with_two_words_under_a_signature_is_put_back():
+    """A signature's strokes over `ghi rõ` of `(Ký, ghi rõ họ tên, chức vụ và đóng dấu)`: Tesseract
+    reads the two words as something else (`gi #Ø`), word for word; a phrase of eight words or more
+    is put back with up to two words between its first and last read as anything but a label."""
+    import numpy as np
+
+    from .drawn import FONT
+
+    image = Image.new("RGB", (1654, 300), "white")
+    d = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    d.text((400, 120), "(Ký, ghi rõ họ tên, chức vụ và đóng dấu)", font=font, fill=(20, 20, 20))
+    for before, word in (("(Ký, ", "ghi"), ("(Ký, ghi ", "rõ")):
+        x0 = 400 + d.textlength(before, font=font)
+        x1 = x0 + d.textlength(word, font=font)
+        xs = np.linspace(x0 + 2, x1 - 2, 16)
+        d.line(
+            list(zip(xs, 138 + 10 * np.sin(np.linspace(0, 4 * np.pi, 16)), strict=True)),
+            fill=(30, 30, 30),
+            width=3,
+        )
+    result = read_page(Page(1, image, 200))
+    assert result.lines == ["(Ký, ghi rõ họ tên, chức vụ và đóng dấu)"], result.lines
+    # Not a printed phrase: a value's words are never rewritten, nor a line with a label in it.
+    assert _mended("(Ký, ghi rõ họ tên: chức vụ và đóng dấu)", "Số: 12 Quyển số: 01 ngày 02/03/2020 tại") == [
+        "(Ký, ghi rõ họ tên: chức vụ và đóng dấu)",
+        "Số: 12 Quyển số: 01 ngày 02/03/2020 tại",
+    ]
