@@ -22,6 +22,7 @@ Failures are mapped here to `MissingDependencyError` (exit 3, with install advic
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import shutil
@@ -471,7 +472,8 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
     a line of its own above or below its label. Two of Tesseract's lines are one line when no word
     of one overlaps a word of the other across the page (by more than twice `_OVERLAP` word
     heights: a raised value's first letter over its label's colon does not count) and their
-    centres are within `_SAME_LINE` word heights; the closest such pairs join first. Then a label
+    centres are within `_SAME_LINE` word heights; the closest such pairs join first. A value so
+    given to the label over its own goes down to it (`_pass_values_down`). Then a label
     without its value takes a value typed further off it (`_join_values`). Specks read as
     punctuation at low confidence are dropped; a date's slashes read as strokes are put back and
     two words read as one are cut apart (`_mend_word`).
@@ -523,7 +525,7 @@ def assemble_lines(words: list[OcrWord]) -> tuple[list[OcrWord], list[str]]:
         (sorted(members[r], key=lambda w: w.box[0]) for r in {find(i) for i in range(len(members))}),
         key=lambda line: float(np.median([(w.box[1] + w.box[3]) / 2 for w in line])),
     )
-    lines = _join_values(lines, height)
+    lines = _join_values(_pass_values_down(lines, height), height)
     out = [w.model_copy(update={"line": n}) for n, line in enumerate(lines) for w in line]
     return out, [" ".join(w.text for w in line) for line in lines]
 
@@ -589,6 +591,54 @@ def _join_values(lines: list[list[OcrWord]], height: float) -> list[list[OcrWord
             joined += values.get(n, {}).get(k, [])
         out.append(joined)
     return out
+
+
+def _centre(words: list[OcrWord]) -> float:
+    return float(np.median([(w.box[1] + w.box[3]) / 2 for w in words]))
+
+
+#: A value is passed to the label under its own only when it sits at least this many word heights
+#: nearer the page's usual place of a value there.
+_VALUE_NEARER = 0.5
+
+
+def _pass_values_down(lines: list[list[OcrWord]], height: float) -> list[list[OcrWord]]:
+    """Lines with a value joined to the label over its own passed down to its label. The typed
+    values of a page stand off their labels by about the same height (the typed layer's
+    registration): the median, over the page's labels with a value, of the value's centre less
+    its colon word's. Values raised by more than half a line sit between two labels, and
+    `assemble_lines` gives such a value to the nearer, the label above, whose own value (raised
+    too) then stays alone (`Nơi đăng ký kết hôn: 08/06/2017` and `Ngày, tháng, năm đăng ký:`). A
+    line whose last label has a value, followed by a line that is a label alone (ending in its
+    colon), in the same column, whose colon the value starts near: the value goes to the lower
+    label when its offset from that label is nearer the page's by `_VALUE_NEARER` heights."""
+    offsets = []
+    for line in lines:
+        for k, w in enumerate(line[:-1]):
+            if w.text.endswith(":") and not _is_label(line, k + 1):
+                value = list(itertools.takewhile(lambda v: not v.text.endswith(":"), line[k + 1 :]))
+                if value:
+                    offsets.append(_centre(value) - _centre([w]))
+    if len(offsets) < 3:
+        return lines
+    usual = float(np.median(offsets))
+    lines = [list(line) for line in lines]
+    for n in range(len(lines) - 1):
+        line, below = lines[n], lines[n + 1]
+        colons = [k for k, w in enumerate(line) if w.text.endswith(":")]
+        if not colons or colons[-1] == len(line) - 1 or not below[-1].text.endswith(":"):
+            continue
+        if not _is_label(below, 0) or abs(below[0].box[0] - line[0].box[0]) > 2 * height:
+            continue
+        k, label = colons[-1], below[-1]
+        value = line[k + 1 :]
+        if not label.box[0] <= value[0].box[0] <= label.box[2] + _VALUE_SPAN * height:
+            continue
+        here = abs(_centre(value) - _centre([line[k]]) - usual)
+        there = abs(_centre(value) - _centre([label]) - usual)
+        if there + _VALUE_NEARER * height < here:
+            lines[n], lines[n + 1] = line[: k + 1], below + value
+    return lines
 
 
 def _is_label(line: list[OcrWord], k: int) -> bool:

@@ -8,9 +8,11 @@ each line's words with the printed phrases on their folded form (`forms.fold`: n
 case; an item's letter keeps its `đ` and its stop) and, where a run of whole words spells a
 phrase, writes the phrase's own words over them (boxes and confidences stay). In a phrase of four
 words or more one word other than the last may be one folded letter off (`II.` for `III.`). In a
-label of three words or more the last word may be read cut short or a letter off where the
-value's first ink runs into it (`Nguyên nhân ch Bệnh`, `năm đăng k99/03/2024`): the label's word
-is put back and what followed it in the word becomes a word of its own.
+label of two words or more the last word may be read cut short or a letter off where the
+value's first ink runs into it (`Nguyên nhân ch Bệnh`, `năm đăng k99/03/2024`, `Dân tộ&inh`): the
+label's word is put back and what followed it in the word becomes a word of its own. Where no
+phrase matches so, the last word may also be read with all its letters but the last and then the
+value's first letters run into it (`Nơi chếfhôn`, `Giới tínữ`): `Nơi chết: fhôn`, `Giới tính: ữ`.
 
 A value is never rewritten: only whole words that spell the phrase are; a colon read inside the
 run ends the label (`Họ và tên: LÊ` is not `Họ và tên mẹ:` a letter off); the last word must
@@ -91,6 +93,13 @@ _FUZZY_WORDS = 4
 _FUZZY_EDITS = 1
 
 
+#: A phrase of at least `_LONG_WORDS` words (`(Ký, ghi rõ họ, chữ đệm, tên, chức vụ và đóng dấu)`)
+#: still matches with up to `_GARBLED_WORDS` words between its first and last read as anything
+#: but a label (a signature over `ghi rõ`: `# lỗ`, `gbí rõ tío. chữ đy,`), word for word.
+_LONG_WORDS = 8
+_GARBLED_WORDS = 2
+
+
 def _near(a: str, b: str) -> bool:
     """Whether two folded words are at most `_FUZZY_EDITS` edits apart (both non-empty)."""
     return bool(a and b) and Levenshtein.distance(a, b, score_cutoff=_FUZZY_EDITS) <= _FUZZY_EDITS
@@ -109,8 +118,9 @@ def _same(ocr: str, ocr_key: str, word: str, key: str) -> bool:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-#: A label of at least this many words may have its last word read cut short (`_cut`).
-_CUT_WORDS = 3
+#: A label of at least this many words may have its last word read cut short (`_cut`); 3 kept
+#: two-word labels (`Dân tộ&inh`, `Năm sinl`) as read: seeds 64 + 65 hard 458 -> 430 edits.
+_CUT_WORDS = 2
 
 
 def _cut(ocr: str, word: str, key: str) -> str | None:
@@ -133,20 +143,42 @@ def _cut(ocr: str, word: str, key: str) -> str | None:
     return rest.lstrip(_EDGE + "#€£$@\\|/~^`‹›„“”")
 
 
+def _run_into(ocr: str, word: str, key: str) -> str | None:
+    """Where the OCR word is a short label's last word with the value's first letters run into
+    it (`chếfhôn` for `chết: Thôn`, `tộđinh` for `tộc: Kinh`): the value's part (`fhôn`, `đinh`;
+    empty for the whole word and its colon read as a letter, `sinhl`); None where it is not. All the label word's letters but its last must be read, in place, then
+    at least one letter that is not the label's; a colon in the word makes it a label of its own."""
+    if ":" in ocr or _case(ocr) != _case(word):
+        return None
+    head = fold(ocr)
+    n = 0
+    while n < min(len(head), len(key)) and head[n] == key[n]:
+        n += 1
+    if n < max(2, len(key) - 1) or n >= len(head) or not ocr[n].isalpha():
+        return None
+    if n == len(key) and ocr[n:] == "l":
+        return ""  # the whole word, its colon read as a letter (`sinhl`)
+    return ocr[n:]
+
+
 def _torn_end(text: str) -> bool:
     """Whether a word is the end of the label's last word read apart, with its colon (`nhậ n:`,
     `k VY:`): no value follows in it."""
     return text.endswith(":") and len(text) <= 3
 
 
-def _match(line: list[OcrWord], keys: list[str], i: int, phrase: Phrase) -> list[tuple[int, str]]:
+def _match(
+    line: list[OcrWord], keys: list[str], i: int, phrase: Phrase, run_into: bool = False
+) -> list[tuple[int, str]]:
     """The words of `line` from `i` that spell the phrase, as (index, printed word) pairs; empty
     when they do not. A phrase word without letters (the motto's dashes) may be missing from the
     line. In a long phrase one word other than the last may be read a letter wrong. A colon read
     inside the run ends the label there: what follows is a value, never rewritten (`Họ và tên:
-    LÊ` is not `Họ và tên mẹ:`)."""
+    LÊ` is not `Họ và tên mẹ:`). With `run_into` (tried when no phrase matched without), the label's
+    last word may hold the value's first letters (`_run_into`)."""
     pkeys, printed = phrase
     slip = sum(map(bool, pkeys)) >= _FUZZY_WORDS
+    garbled = _GARBLED_WORDS if sum(map(bool, pkeys)) >= _LONG_WORDS else 0
     last = max(n for n, key in enumerate(pkeys) if key)
     j, pairs = i, []
     for n, (key, word) in enumerate(zip(pkeys, printed, strict=True)):
@@ -162,13 +194,22 @@ def _match(line: list[OcrWord], keys: list[str], i: int, phrase: Phrase) -> list
             slip = False
             pairs.append((j, word))
             j += 1
+        elif garbled and 0 < n < last and ocr is not None and not ocr.endswith(":"):
+            garbled -= 1
+            pairs.append((j, word))
+            j += 1
         elif (
             n == last
             and ocr is not None
             and word.endswith(":")
-            and sum(map(bool, pkeys)) >= _CUT_WORDS
-            and (rest := _cut(ocr, word, key)) is not None
-            and not (not rest and j + 1 < len(line) and _torn_end(line[j + 1].text))
+            and (
+                (
+                    sum(map(bool, pkeys)) >= _CUT_WORDS
+                    and (rest := _cut(ocr, word, key)) is not None
+                    and not (not rest and j + 1 < len(line) and _torn_end(line[j + 1].text))
+                )
+                or (run_into and n > 0 and (rest := _run_into(ocr, word, key)) is not None)
+            )
         ):
             pairs.append((j, word + ("\0" + rest if rest else "")))
             j += 1
@@ -200,8 +241,9 @@ def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
         candidates = index.get(keys[i], ())
         if i + 1 < len(out) and keys[i + 1] in index:
             candidates = candidates + index[keys[i + 1]]
-        for phrase in sorted(set(candidates), key=lambda p: -len(p[0])) if candidates else ():
-            pairs = _match(out, keys, i, phrase)
+        tries = sorted(set(candidates), key=lambda p: -len(p[0])) if candidates else []
+        for phrase, run_into in [(p, False) for p in tries] + [(p, True) for p in tries]:
+            pairs = _match(out, keys, i, phrase, run_into)
             if not pairs:
                 continue
             end = pairs[-1][0] + 1

@@ -205,6 +205,34 @@ def test_a_raised_value_joins_its_label_before_the_next_label_of_the_line():
     assert "10/06/2024" in rec.lines
 
 
+def test_a_value_raised_nearer_the_label_above_is_passed_down_to_its_own():
+    """The page's values raised a little over their labels; the last two raised further, past half
+    the row's height: `assemble_lines` gives the date to the label above it (`Nơi đăng ký kết hôn:
+    08/06/2017`), whose own value stays a line alone. The page's usual offset of a value puts the
+    date back under its label, and the place's value then joins its own."""
+    image, d, form, data = _form_strip()
+    rows = [("Họ, chữ đệm, tên:", "NGUYỄN THU", 15), ("Dân tộc:", "Kinh", 15)]
+    rows += [
+        ("Nơi cư trú:", "Thôn Đông, xã An Bình", 15),
+        ("Nơi đăng ký kết hôn:", "Ủy ban nhân dân xã Thạnh Phú", 36),
+    ]
+    rows += [("Ngày, tháng, năm đăng ký:", "08/06/2017", 36)]
+    for n, (label, value, up) in enumerate(rows):
+        d.text((100, 20 + 62 * n), label, font=form, fill=(20, 20, 20))
+        d.text((120 + d.textlength(label, font=form), 20 + 62 * n - up), value, font=data, fill=(20, 20, 20))
+    result = read_page(Page(1, image, 200))
+    assert result.lines[-2:] == [
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Thạnh Phú",
+        "Ngày, tháng, năm đăng ký: 08/06/2017",
+    ], result.lines
+    # Tesseract's lines, values joined without the page's offset: the date on the label above.
+    words = ocr.recognize(result.prepared.ocr_image, psm=ocr.FORM_PSM, dpi=200).words
+    lines = ocr._join_values(
+        [[w for w in words if w.line == n] for n in sorted({w.line for w in words})], 30.0
+    )
+    assert "Ngày, tháng, năm đăng ký:" in [" ".join(w.text for w in line) for line in lines]
+
+
 @pytest.mark.parametrize("shift", [-10, 10])
 def test_a_value_raised_onto_its_label_is_read_apart_from_it(shift):
     """A value raised onto the end of its label (`Nữ` over `tính:`, touching it, blurred as a

@@ -4,6 +4,7 @@ values never rewritten. The OCR slips here are ones Tesseract made on generated 
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 from sohoa.pipeline import printed
 from sohoa.pipeline.forms import FORMS
@@ -84,6 +85,7 @@ def test_a_labels_last_word_read_cut_short_is_put_back_and_the_value_cut_off():
             "Nơi đăng ký khai sinl Ủy ban nhân dân",
             "Ngày, tháng, năm đăng k99/03/2024",
             "Giấy tờ tùy Thẻ",  # a value a letter off the label's last word: not the label
+            "Dân tộ&inh Quốc tịc/iệt Nam Nơi đăng ký khai sinhl Ủy",  # two-word labels, a colon read `l`
             "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # the word's end read apart with its colon
         )
     )
@@ -93,6 +95,7 @@ def test_a_labels_last_word_read_cut_short_is_put_back_and_the_value_cut_off():
         "Nơi đăng ký khai sinh: Ủy ban nhân dân",
         "Ngày, tháng, năm đăng ký: 99/03/2024",
         "Giấy tờ tùy Thẻ",
+        "Dân tộc: &inh Quốc tịch: iệt Nam Nơi đăng ký khai sinh: Ủy",
         "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # left as read: no value to cut off
     ]
     label, value = (w for w in words if w.line == 3 and w.text in ("ký:", "99/03/2024"))
@@ -170,3 +173,68 @@ def test_the_page_stage_puts_a_label_read_with_a_wrong_tone_mark_back():
     d.text((100, 170), "Dân tộc  Kinh    ghỉ bằng chữ: Mười", font=font, fill=(20, 20, 20))
     result = read_page(Page(1, image, 200))
     assert result.lines == ["Số: 51 Quyển số: 02/2019", "Dân tộc: Kinh ghi bằng chữ: Mười"], result.lines
+
+
+@pytest.mark.parametrize("dx", [-24, -18])
+def test_a_short_labels_last_word_run_into_by_the_value_is_put_back(dx):
+    """A value typed left of its place, its first letter over the colon of a two-word label
+    (blurred as a scan): Tesseract reads the label's last word and the value's start as one word
+    (`chếfhôn`, `chếthôn`, `tộ&inh`) and loses the label; the page stage puts the label back with
+    its colon and keeps what it read of the value after it."""
+    import cv2
+    import numpy as np
+    from sohoa.pipeline import ocr
+
+    from .drawn import FONT
+
+    image = Image.new("RGB", (1654, 400), "white")
+    d = ImageDraw.Draw(image)
+    form = ImageFont.truetype(FONT, 34)
+    data = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 32)
+    rows = [("Họ, chữ đệm, tên:", "NGUYỄN THU", 20), ("Nơi chết:", "Thôn Thượng, xã Giao Long", dx)]
+    rows += [("Dân tộc:", "Kinh", dx), ("Quê quán:", "Hà Nội", 20)]
+    for n, (label, value, shift) in enumerate(rows):
+        d.text((100, 40 + 80 * n), label, font=form, fill=(20, 20, 20))
+        d.text(
+            (100 + d.textlength(label, font=form) + shift, 34 + 80 * n), value, font=data, fill=(20, 20, 20)
+        )
+    image = Image.fromarray(cv2.GaussianBlur(np.asarray(image), (0, 0), 1.2))
+    result = read_page(Page(1, image, 200))
+    died = next(line for line in result.lines if "Giao Long" in line)
+    assert died.startswith("Nơi chết: ") and died.endswith("hôn Thượng, xã Giao Long"), result.lines
+    assert "Họ, chữ đệm, tên: NGUYỄN THU" in result.lines and "Quê quán: Hà Nội" in result.lines
+    # `tộ&inh` (-24: the label's last word cut short) or `tộc: Kinh` (-18).
+    assert any(line.startswith("Dân tộc: ") for line in result.lines), result.lines
+    # Tesseract reads the label's last word and the value's first letters as one word.
+    rec = ocr.recognize(result.prepared.ocr_image, psm=ocr.FORM_PSM, dpi=200)
+    assert not any("chết:" in line for line in rec.lines), rec.lines
+
+
+def test_a_long_printed_phrase_with_two_words_under_a_signature_is_put_back():
+    """A signature's strokes over `ghi rõ` of `(Ký, ghi rõ họ tên, chức vụ và đóng dấu)`: Tesseract
+    reads the two words as something else (`gi #Ø`), word for word; a phrase of eight words or more
+    is put back with up to two words between its first and last read as anything but a label."""
+    import numpy as np
+
+    from .drawn import FONT
+
+    image = Image.new("RGB", (1654, 300), "white")
+    d = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    d.text((400, 120), "(Ký, ghi rõ họ tên, chức vụ và đóng dấu)", font=font, fill=(20, 20, 20))
+    for before, word in (("(Ký, ", "ghi"), ("(Ký, ghi ", "rõ")):
+        x0 = 400 + d.textlength(before, font=font)
+        x1 = x0 + d.textlength(word, font=font)
+        xs = np.linspace(x0 + 2, x1 - 2, 16)
+        d.line(
+            list(zip(xs, 138 + 10 * np.sin(np.linspace(0, 4 * np.pi, 16)), strict=True)),
+            fill=(30, 30, 30),
+            width=3,
+        )
+    result = read_page(Page(1, image, 200))
+    assert result.lines == ["(Ký, ghi rõ họ tên, chức vụ và đóng dấu)"], result.lines
+    # Not a printed phrase: a value's words are never rewritten, nor a line with a label in it.
+    assert _mended("(Ký, ghi rõ họ tên: chức vụ và đóng dấu)", "Số: 12 Quyển số: 01 ngày 02/03/2020 tại") == [
+        "(Ký, ghi rõ họ tên: chức vụ và đóng dấu)",
+        "Số: 12 Quyển số: 01 ngày 02/03/2020 tại",
+    ]
