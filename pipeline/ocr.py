@@ -712,11 +712,18 @@ def _median_height(words: list[OcrWord]) -> float:
 
 
 def _crop(
-    a: np.ndarray, box: tuple[int, int, int, int], pad: tuple[int, int], others: list[OcrWord], rim: int = 0
+    a: np.ndarray,
+    box: tuple[int, int, int, int],
+    pad: tuple[int, int],
+    others: list[OcrWord],
+    rim: int = 0,
+    *,
+    keep_box: bool = False,
 ) -> tuple[np.ndarray, int, int]:
     """The box of the grey page with `pad` (x, y) pixels around it, the `others` words' boxes (grown
     by `rim` pixels) in it whited out, so only the ink looked at is read; and the crop's top left
-    corner."""
+    corner. `keep_box`: the box's own ink is kept whole where others' boxes overlap it (a word
+    read alone, its neighbour's box reaching into it)."""
     x0, y0 = max(0, box[0] - pad[0]), max(0, box[1] - pad[1])
     x1, y1 = min(a.shape[1], box[2] + pad[0]), min(a.shape[0], box[3] + pad[1])
     crop = a[y0:y1, x0:x1].copy()
@@ -724,6 +731,8 @@ def _crop(
         wx0, wy0, wx1, wy1 = w.box[0] - rim, w.box[1] - rim, w.box[2] + rim, w.box[3] + rim
         if wx1 > x0 and wx0 < x1 and wy1 > y0 and wy0 < y1:
             crop[max(0, wy0 - y0) : max(0, wy1 - y0), max(0, wx0 - x0) : max(0, wx1 - x0)] = 255
+    if keep_box:
+        crop[box[1] - y0 : box[3] - y0, box[0] - x0 : box[2] - x0] = a[box[1] : box[3], box[0] : box[2]]
     return crop, x0, y0
 
 
@@ -853,9 +862,7 @@ def reread_doubtful_words(
         if w.confidence >= _DOUBTFUL_WORD or not any(c.isalnum() for c in w.text):
             out.append(w)
             continue
-        crop, x0, y0 = _crop(a, w.box, pad, [o for o in words if o is not w])
-        wx0, wy0, wx1, wy1 = w.box
-        crop[wy0 - y0 : wy1 - y0, wx0 - x0 : wx1 - x0] = a[wy0:wy1, wx0:wx1]  # its ink under others' boxes
+        crop, x0, y0 = _crop(a, w.box, pad, [o for o in words if o is not w], keep_box=True)
         again = _read_crop(crop, x0, y0, w.line, lang=lang, timeout=timeout)
         better = again and _mean_confidence(again) >= max(_WORD_KEEP, w.confidence + _WORD_BETTER)
         out += again if better else [w]
@@ -954,8 +961,7 @@ def reread_stacked_words(
         if not line or max(over, under) < _STACK_REACH * height:
             out += group
             continue
-        crop, x0, y0 = _crop(a, box, pad, [o for o in words if all(o is not w for w in group)])
-        crop[box[1] - y0 : box[3] - y0, box[0] - x0 : box[2] - x0] = a[box[1] : box[3], box[0] : box[2]]
+        crop, x0, y0 = _crop(a, box, pad, [o for o in words if all(o is not w for w in group)], keep_box=True)
         cut = round((top if over >= under else bottom) - y0)
         above, below = _stack_masks(crop, cut, bottom - top)
         again: list[OcrWord] = []

@@ -512,11 +512,13 @@ _FIRST_GROUP = re.compile(r"^(\D*?)(\d+)(?:\s*[/.\-]\s*(\d+))?")
 def _first_figure_doubt(rv: RawValue, layout: Layout) -> tuple[float, ...] | None:
     """Where a value's first figure may have been lost in the label before it (`ngà 8/02/2016` for
     `ngày 18/02/2016`, `lúc:` touching the `3` of `13 giờ`): the x's its crop is read again from
-    (a little before the end of the word before it); None when nothing says so. A day, hour or registration
-    number of one figure is doubted when the word before it touches it, is no word of the form's
-    printed text (a garbled label, OCR's reading of the lost figure's ink) or is glued to it
-    (`sø/3`), or, for a date, when its month keeps the leading zero its day lacks (`8/01/1956`:
-    a date is typed with both or neither)."""
+    (a little before the end of the word before it); None when nothing says so. A day or hour of
+    one figure, or a registration number of any length, is doubted when the word before it touches
+    it, is no word of the form's printed text (a garbled label, OCR's reading of the lost figure's
+    ink) or is glued to it (`sø/3`, `sø‡00`); a registration number also when it starts with 0 (a
+    register counts from 1), a date when its month keeps the leading zero its day lacks
+    (`8/01/1956`: a date is typed with both or neither). The nearest start comes first
+    (`reread._restore_figure` relies on it: that crop holds none of the label's `S`)."""
     if not rv.words or not (rv.kind in ("date", "time") or rv.field == "registration_number"):
         return None
     words = rv.words
