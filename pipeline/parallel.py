@@ -55,7 +55,6 @@ class _Task:
     page_index: int
     mode: str
     size: tuple[int, int]
-    pixels: bytes
     dpi: float
     dpi_known: bool
     lang: str
@@ -135,12 +134,15 @@ def _worker(conn: Connection, tesseract_cmd: str | None, engine: str, fn: Callab
             return
         if task is None:
             return
-        page = Page(
-            task.page_index, Image.frombytes(task.mode, task.size, task.pixels), task.dpi, task.dpi_known
-        )
-        lang, timeout = task.lang, task.timeout
-        del task  # the pixels, copied into the page
-        conn.send(_read(page, fn, lang, timeout))
+        pixels = conn.recv_bytes()
+        page = Page(task.page_index, Image.frombytes(task.mode, task.size, pixels), task.dpi, task.dpi_known)
+        del pixels  # copied into the page
+        kind, data = _read(page, fn, task.lang, task.timeout)
+        image = data.pop("ocr_image", None) if kind == "ok" else None
+        conn.send((kind, data))
+        if image is not None:
+            conn.send_bytes(image.tobytes())
+            del image
         # Nothing of this page outlives it (the next page would otherwise be read while this one's
         # images are still held); the freed memory goes back to the system once no page follows.
         del page
@@ -159,7 +161,8 @@ def _read(page: Page, fn: Callable, lang: str, timeout: float) -> tuple[str, obj
             {
                 "rotation": p.rotation,
                 "skew_deg": p.skew_deg,
-                "ocr_image": (p.ocr_image.mode, p.ocr_image.size, p.ocr_image.tobytes()),
+                "ocr_image": p.ocr_image,  # its pixels follow the reply as raw bytes
+                "ocr_mode_size": (p.ocr_image.mode, p.ocr_image.size),
                 "ocr_to_upright": p.ocr_to_upright,
                 "orientation_confidence": p.orientation_confidence,
                 "ink_ratio": p.ink_ratio,
@@ -207,8 +210,8 @@ _mallopt = _glibc("mallopt") if _malloc_trim is not None else None
 _CRASH_MESSAGE = "Không xử lý được trang này do lỗi chương trình: hãy báo cho quản trị viên kèm tệp quét."
 
 
-def _rebuild(page: Page, data: dict) -> OcrPage:
-    mode, size, pixels = data["ocr_image"]
+def _rebuild(page: Page, data: dict, pixels: bytes) -> OcrPage:
+    mode, size = data["ocr_mode_size"]
     prepared = PreparedPage(
         page=page,
         upright=turn_upright(page.image, data["rotation"]),
@@ -302,18 +305,10 @@ class PagePool:
                     continue
                 slot = idle.pop()
                 image = item.image
-                slot.conn.send(
-                    _Task(
-                        item.index,
-                        image.mode,
-                        image.size,
-                        image.tobytes(),
-                        item.dpi,
-                        item.dpi_known,
-                        lang,
-                        timeout,
-                    )
-                )
+                # The pixels go as raw bytes after the task, not pickled inside it (a 300-dpi
+                # colour page is 26 MB: pickling copied it once more in this process).
+                slot.conn.send(_Task(item.index, image.mode, image.size, item.dpi, item.dpi_known, lang, timeout))
+                slot.conn.send_bytes(image.tobytes())
                 slot.page, slot.started = item, time.monotonic()
                 slot.limit = self._kill_after or hard_limit(timeout)
             busy = [s for s in self._slots if s.page is not None]
@@ -327,12 +322,14 @@ class PagePool:
                 if slot.conn in ready:
                     try:
                         kind, data = slot.conn.recv()
+                        pixels = slot.conn.recv_bytes() if kind == "ok" else b""
                     except (EOFError, OSError):  # the worker died (out of memory, a crash in C)
                         self._replace(slot, kill=True)
                         yield page, OcrError(_CRASH_MESSAGE, code="page_crashed", detail="worker died")
                         continue
                     slot.page = None
-                    yield page, (_rebuild(page, data) if kind == "ok" else _error(*data))
+                    yield page, (_rebuild(page, data, pixels) if kind == "ok" else _error(*data))
+                    del pixels
                 elif time.monotonic() - slot.started > slot.limit:
                     self._replace(slot, kill=True)
                     yield (

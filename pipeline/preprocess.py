@@ -34,8 +34,15 @@ from .types import Page, PreparedPage
 #: Long side of the reduced image tilt and orientation are measured on.
 _WORK_SIZE = 1600
 _MAX_SKEW = 15.0
-#: At or above this line asymmetry a page is taken as upright without a recognition check.
+#: At or above this line asymmetry a page is taken as upright without a recognition check; at or
+#: below `-_LINES_SURE_TURNED` as upside down. On 636 generated pages of all levels (seeds 5,
+#: 80-82), upright pages measured down to -0.27 and upside-down ones up to +0.18; 467 were decided
+#: upright and 74 upside down from the lines alone, all right.
 _LINES_SURE = 0.4
+_LINES_SURE_TURNED = 0.5
+#: ... and only on a page of this many text lines: on a strip of two lines, one of them a value
+#: typed over its label's line, the profile read -0.5 upright.
+_LINES_TURNED_MIN = 8
 #: Below this recognition-confidence margin the two readings are a tie, broken by OSD.
 _CONF_MARGIN = 0.05
 #: A band read at this mean confidence is the right way up; the other way is not read. The wrong
@@ -200,9 +207,15 @@ def line_asymmetry(ink: np.ndarray) -> float:
     Upright Vietnamese is top-heavy (ascenders and the diacritics over most syllables outweigh
     descenders and dots below): clearly positive when upright, the same negated upside down.
     """
+    return line_profile(ink)[0]
+
+
+def line_profile(ink: np.ndarray) -> tuple[float, int]:
+    """`line_asymmetry` and the number of text lines it was measured on."""
     rows = ink.sum(axis=1).astype(np.float64)
     on = rows > max(2.0, 0.02 * ink.shape[1])
     above = below = 0.0
+    lines = 0
     edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
     for start, stop in zip(edges[::2], edges[1::2], strict=True):
         line = rows[start:stop]
@@ -210,7 +223,8 @@ def line_asymmetry(ink: np.ndarray) -> float:
             core = np.flatnonzero(line >= 0.5 * line.max())
             above += line[: core[0]].sum()
             below += line[core[-1] + 1 :].sum()
-    return float((above - below) / max(1.0, above + below))
+            lines += 1
+    return float((above - below) / max(1.0, above + below)), lines
 
 
 def _text_band(grey: Image.Image) -> Image.Image:
@@ -254,9 +268,11 @@ def measure(page: Page, grey: Image.Image | None = None, *, timeout: float = 60)
     # The line direction gives the axis; which way up is left to decide.
     first, second = (90, 270) if sideways else (0, 180)
     straight = turn_upright(deskew_image(small, tilt)[0], first)
-    asymmetry = line_asymmetry(ink_mask(np.asarray(straight)))
+    asymmetry, lines = line_profile(ink_mask(np.asarray(straight)))
     if asymmetry >= _LINES_SURE:
         return Geometry(first, tilt, asymmetry, ink_ratio, "lines")
+    if asymmetry <= -_LINES_SURE_TURNED and lines >= _LINES_TURNED_MIN:
+        return Geometry(second, tilt, -asymmetry, ink_ratio, "lines")
     # A turn or an unclear page: read the densest band of text both ways up, keep the more
     # confident reading; a tie goes to Tesseract's orientation detection, then to the lines. The
     # likelier way up (by the lines) is read first, and the other way not at all when that reading

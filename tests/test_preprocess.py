@@ -52,9 +52,7 @@ def test_drawn_page_every_turn_and_a_tilt(turn, rotation):
     assert abs(found.skew_deg - 4.0) <= 0.15
 
 
-def test_a_sure_reading_of_the_likelier_way_up_is_the_only_one(monkeypatch):
-    """A turned page is decided by reading its densest band; the likelier way up (by the lines)
-    is read first, and when that reading is sure the other way is not read at all."""
+def _spy_readings(monkeypatch) -> list[float]:
     from sohoa.pipeline import preprocess
 
     readings = []
@@ -65,6 +63,27 @@ def test_a_sure_reading_of_the_likelier_way_up_is_the_only_one(monkeypatch):
         return readings[-1]
 
     monkeypatch.setattr(preprocess, "_confidence", spy)
+    return readings
+
+
+def test_a_page_whose_lines_are_clearly_upside_down_is_turned_without_reading(monkeypatch):
+    from sohoa.pipeline import preprocess
+
+    readings = _spy_readings(monkeypatch)
+    image = birth_certificate().rotate(2.0, expand=True, fillcolor="white").rotate(180, expand=True)
+    found = measure(Page(1, image, 200))
+    assert found.rotation == 180 and found.method == "lines"
+    assert readings == [] and found.orientation_confidence >= preprocess._LINES_SURE_TURNED
+
+
+def test_a_sure_reading_of_the_likelier_way_up_is_the_only_one(monkeypatch):
+    """A page whose lines are unclear is decided by reading its densest band; the likelier way up
+    (by the lines) is read first, and when that reading is sure the other way is not read at all.
+    The lines are made unclear here by giving the measure a weak asymmetry (the reading is real)."""
+    from sohoa.pipeline import preprocess
+
+    readings = _spy_readings(monkeypatch)
+    monkeypatch.setattr(preprocess, "line_profile", lambda ink: (-0.2, 40))
     image = birth_certificate().rotate(2.0, expand=True, fillcolor="white").rotate(180, expand=True)
     found = measure(Page(1, image, 200))
     assert found.rotation == 180 and found.method == "sure"
