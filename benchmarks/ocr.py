@@ -38,7 +38,7 @@ from PIL import Image  # noqa: E402
 from sohoa.pipeline import cleanup, ocr, preprocess  # noqa: E402
 from sohoa.pipeline.ingest import open_input  # noqa: E402
 from sohoa.pipeline.ocr import recognize  # noqa: E402
-from sohoa.pipeline.parallel import PagePool  # noqa: E402
+from sohoa.pipeline.parallel import PagePool, keep_page_memory  # noqa: E402
 from sohoa.pipeline.types import Page  # noqa: E402
 from sohoa.samples import generate  # noqa: E402
 from sohoa.samples.scoring import page_cer, word_recall  # noqa: E402
@@ -254,6 +254,7 @@ def comparison_table(sets: dict[str, Path], workers: int, tmp: Path, with_ocrmyp
             results[OCRMYPDF] = list(ex.map(lambda it: read_ocrmypdf(it[1], it[2], tmp), items))
         wall[OCRMYPDF] = time.perf_counter() - started
 
+    keep_page_memory()  # as `sohoa process` does: the pages this process decodes reuse one heap
     pool = PagePool(workers)
     list(pool.run([Page(1, Image.new("RGB", (400, 300), "white"), 200)] * workers))  # start workers
 

@@ -3,9 +3,9 @@
 Each worker is a separate process with one Tesseract thread (`OMP_THREAD_LIMIT=1`, OpenCV single
 threaded), so N cores read N pages at once without oversubscription; the models stay loaded in the
 worker between pages and inputs. The page image is decoded once, by the reader in the parent, and
-sent to a worker as raw pixels; the worker sends back the words and geometry and the grey OCR image
-(later stages re-read crops of it), and the parent turns its own copy of the scan upright, so no
-image is decoded or encoded twice (the scanner's JPEG bytes a page may carry stay in the parent). At
+handed to a worker as raw pixels in memory both processes map (`_PixelBuffer`); the worker sends
+back the words and geometry, and the grey OCR image (later stages re-read crops of it) in that same
+memory, and the parent turns its own copy of the scan upright, so no image is decoded or encoded twice (the scanner's JPEG bytes a page may carry stay in the parent). At
 most one page per worker is in flight, so memory is bounded by the number of workers, not the
 length of the input; a worker lets go of each page before the next, and hands the freed memory
 back to the system (`release_memory`) when no page follows (docs/benchmarks.md).
@@ -20,13 +20,16 @@ import atexit
 import ctypes
 import ctypes.util
 import gc
+import mmap
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing import reduction
 from multiprocessing.connection import Connection, wait
 
 from PIL import Image
@@ -53,8 +56,7 @@ def hard_limit(timeout: float) -> float:
 @dataclass(frozen=True)
 class _Task:
     page_index: int
-    mode: str
-    size: tuple[int, int]
+    image: tuple[str, tuple[int, int], int]  # mode, size, bytes: the pixels are in the buffer
     dpi: float
     dpi_known: bool
     lang: str
@@ -121,12 +123,59 @@ def settle_startup_objects() -> None:
     gc.freeze()
 
 
+class _PixelBuffer:
+    """Memory a worker and the parent both map (a memory file, grown to the largest image yet): a
+    page's pixels go to the worker in it and the grey OCR image comes back in it, each copied once,
+    where sending them through the pipe copied a 12 MB page (200 dpi, colour) four times in the
+    worker and once more in the kernel. Only one side touches it at a time: the parent before it
+    sends a task and after the reply, the worker in between."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self._map: mmap.mmap | None = None
+
+    @classmethod
+    def create(cls) -> _PixelBuffer:
+        if hasattr(os, "memfd_create"):  # Linux: memory only, gone with its last process
+            return cls(os.memfd_create("sohoa-page", os.MFD_CLOEXEC))
+        with tempfile.TemporaryFile() as file:  # other Unixes: an unlinked file
+            return cls(os.dup(file.fileno()))
+
+    def put(self, image: Image.Image) -> tuple[str, tuple[int, int], int]:
+        """The image's pixels into the buffer; what `get` needs to take them out."""
+        data = image.tobytes()
+        with self._view(len(data)) as view:
+            view[:] = data
+        return image.mode, image.size, len(data)
+
+    def get(self, mode: str, size: tuple[int, int], nbytes: int) -> Image.Image:
+        """The image the other process `put`."""
+        with self._view(nbytes) as view:
+            return Image.frombytes(mode, size, view)
+
+    def _view(self, n: int) -> memoryview:
+        if os.fstat(self.fd).st_size < n:
+            os.ftruncate(self.fd, n)
+        if self._map is None or len(self._map) < n:
+            if self._map is not None:
+                self._map.close()
+            self._map = mmap.mmap(self.fd, os.fstat(self.fd).st_size)
+        return memoryview(self._map)[:n]
+
+    def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+            self._map = None
+        os.close(self.fd)
+
+
 def _worker(conn: Connection, tesseract_cmd: str | None, engine: str, fn: Callable) -> None:
     one_thread_per_page()
     keep_page_memory()
     settle_startup_objects()
     set_tesseract_cmd(tesseract_cmd)
     set_engine(engine)
+    buffer = _PixelBuffer(reduction.recv_handle(conn))
     while True:
         try:
             task = conn.recv()
@@ -134,15 +183,11 @@ def _worker(conn: Connection, tesseract_cmd: str | None, engine: str, fn: Callab
             return
         if task is None:
             return
-        pixels = conn.recv_bytes()
-        page = Page(task.page_index, Image.frombytes(task.mode, task.size, pixels), task.dpi, task.dpi_known)
-        del pixels  # copied into the page
+        page = Page(task.page_index, buffer.get(*task.image), task.dpi, task.dpi_known)
         kind, data = _read(page, fn, task.lang, task.timeout)
-        image = data.pop("ocr_image", None) if kind == "ok" else None
+        if kind == "ok":
+            data["ocr_image"] = buffer.put(data["ocr_image"])
         conn.send((kind, data))
-        if image is not None:
-            conn.send_bytes(image.tobytes())
-            del image
         # Nothing of this page outlives it (the next page would otherwise be read while this one's
         # images are still held); the freed memory goes back to the system once no page follows.
         del page
@@ -161,8 +206,7 @@ def _read(page: Page, fn: Callable, lang: str, timeout: float) -> tuple[str, obj
             {
                 "rotation": p.rotation,
                 "skew_deg": p.skew_deg,
-                "ocr_image": p.ocr_image,  # its pixels follow the reply as raw bytes
-                "ocr_mode_size": (p.ocr_image.mode, p.ocr_image.size),
+                "ocr_image": p.ocr_image,  # its pixels go back in the buffer (`_PixelBuffer`)
                 "ocr_to_upright": p.ocr_to_upright,
                 "orientation_confidence": p.orientation_confidence,
                 "ink_ratio": p.ink_ratio,
@@ -210,14 +254,13 @@ _mallopt = _glibc("mallopt") if _malloc_trim is not None else None
 _CRASH_MESSAGE = "Không xử lý được trang này do lỗi chương trình: hãy báo cho quản trị viên kèm tệp quét."
 
 
-def _rebuild(page: Page, data: dict, pixels: bytes) -> OcrPage:
-    mode, size = data["ocr_mode_size"]
+def _rebuild(page: Page, data: dict, ocr_image: Image.Image) -> OcrPage:
     prepared = PreparedPage(
         page=page,
         upright=turn_upright(page.image, data["rotation"]),
         rotation=data["rotation"],
         skew_deg=data["skew_deg"],
-        ocr_image=Image.frombytes(mode, size, pixels),
+        ocr_image=ocr_image,
         ocr_to_upright=data["ocr_to_upright"],
         orientation_confidence=data["orientation_confidence"],
         ink_ratio=data["ink_ratio"],
@@ -238,6 +281,8 @@ class _Slot:
         self.process = ctx.Process(target=_worker, args=(child, tesseract_cmd, engine, fn), daemon=True)
         self.process.start()
         child.close()
+        self.buffer = _PixelBuffer.create()
+        reduction.send_handle(self.conn, self.buffer.fd, self.process.pid)
         self.page: Page | None = None
         self.started = 0.0
         self.limit = 0.0
@@ -255,6 +300,7 @@ class _Slot:
             self.process.kill()
             self.process.join()
         self.conn.close()
+        self.buffer.close()
 
 
 class PagePool:
@@ -305,10 +351,8 @@ class PagePool:
                     continue
                 slot = idle.pop()
                 image = item.image
-                # The pixels go as raw bytes after the task, not pickled inside it (a 300-dpi
-                # colour page is 26 MB: pickling copied it once more in this process).
-                slot.conn.send(_Task(item.index, image.mode, image.size, item.dpi, item.dpi_known, lang, timeout))
-                slot.conn.send_bytes(image.tobytes())
+                pixels = slot.buffer.put(image)
+                slot.conn.send(_Task(item.index, pixels, item.dpi, item.dpi_known, lang, timeout))
                 slot.page, slot.started = item, time.monotonic()
                 slot.limit = self._kill_after or hard_limit(timeout)
             busy = [s for s in self._slots if s.page is not None]
@@ -322,14 +366,14 @@ class PagePool:
                 if slot.conn in ready:
                     try:
                         kind, data = slot.conn.recv()
-                        pixels = slot.conn.recv_bytes() if kind == "ok" else b""
+                        ocr_image = slot.buffer.get(*data["ocr_image"]) if kind == "ok" else None
                     except (EOFError, OSError):  # the worker died (out of memory, a crash in C)
                         self._replace(slot, kill=True)
                         yield page, OcrError(_CRASH_MESSAGE, code="page_crashed", detail="worker died")
                         continue
                     slot.page = None
-                    yield page, (_rebuild(page, data, pixels) if kind == "ok" else _error(*data))
-                    del pixels
+                    yield page, (_rebuild(page, data, ocr_image) if kind == "ok" else _error(*data))
+                    del ocr_image
                 elif time.monotonic() - slot.started > slot.limit:
                     self._replace(slot, kill=True)
                     yield (

@@ -122,6 +122,46 @@ def hang_on_second_page(page: Page, *, lang: str, timeout: float):
     return read_page(page, lang=lang, timeout=timeout)
 
 
+def grey_page(page: Page, *, lang: str, timeout: float):
+    """A page reader that only makes the page's grey image its OCR image (no recognition)."""
+    from sohoa.pipeline.types import OcrPage, PreparedPage
+
+    grey = page.image.convert("L")
+    prepared = PreparedPage(
+        page=page,
+        upright=page.image,
+        rotation=0,
+        skew_deg=0.0,
+        ocr_image=grey,
+        ocr_to_upright=np.eye(3)[:2],
+        orientation_confidence=1.0,
+        ink_ratio=0.0,
+        warnings=[],
+    )
+    return OcrPage(prepared=prepared, words=[], lines=[])
+
+
+def test_pages_of_any_size_and_mode_go_to_a_worker_and_back_intact():
+    """One worker's shared pixel buffer grows for a larger page and is reused for smaller ones:
+    every page arrives whole and its OCR image comes back whole."""
+    rng = np.random.default_rng(3)
+    sizes = [(300, 200), (1654, 2339), (640, 480), (2480, 3508), (17, 9)]
+    pages = []
+    for i, size in enumerate(sizes, 1):
+        mode = "RGB" if i % 2 else "L"
+        shape = (size[1], size[0], 3) if mode == "RGB" else (size[1], size[0])
+        pages.append(Page(i, Image.fromarray(rng.integers(0, 256, shape, dtype=np.uint8), mode), 200))
+    pool = PagePool(1, fn=grey_page)
+    try:
+        results = {item.index: result for item, result in pool.run(pages)}
+    finally:
+        pool.close()
+    for page in pages:
+        back = results[page.index].prepared.ocr_image
+        assert back.size == page.image.size
+        assert np.array_equal(np.asarray(back), np.asarray(page.image.convert("L")))
+
+
 def test_stuck_worker_is_killed_and_the_others_finish():
     pool = PagePool(2, fn=hang_on_second_page, kill_after=8)
     pages = [Page(i, birth_certificate(), 200) for i in (1, 2, 3)]
@@ -459,3 +499,29 @@ def test_a_doubtful_word_is_read_again_alone():
     assert again[2].text == "03/2014" and again[2].confidence > 0.6 and again[2].line == value.line
     # its box is where the value is on the page
     assert abs(again[2].box[0] - value.box[0]) <= 6 and abs(again[2].box[2] - value.box[2]) <= 6
+
+
+def test_a_typewritten_page_in_a_monospace_font_is_read():
+    """Old registers were typed on typewriters: fixed-pitch rows read as well as proportional ones
+    with Tesseract's fixed-pitch test off (`ocr.VARIABLES`)."""
+    from PIL import ImageDraw, ImageFont
+
+    from sohoa.samples.scoring import page_cer
+
+    lines = [
+        "Họ và tên người được khai sinh: NGUYỄN THỊ HƯƠNG",
+        "Ngày, tháng, năm sinh: 12 tháng 3 năm 1978",
+        "Nơi sinh: Bệnh viện Đa khoa tỉnh Hà Tây",
+        "Họ và tên cha: Nguyễn Văn Bình, 1950, Kinh",
+        "Nơi cư trú: xã Tân Lập, huyện Đan Phượng",
+        "Số: 125, Quyển số: 02/1978",
+    ]
+    image = Image.new("L", (1654, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf", 30)
+    for i, line in enumerate(lines):
+        draw.text((120, 120 + i * 66), line, font=font, fill=20)
+    assert ocr.VARIABLES["textord_disable_pitch_test"] == "1"
+    read = ocr.recognize(image, psm=ocr.FORM_PSM, dpi=200)
+    errors, chars = page_cer(lines, "\n".join(read.lines))
+    assert errors / chars <= 0.01, read.lines
