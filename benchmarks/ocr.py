@@ -1,6 +1,6 @@
 """Recognition quality, page geometry and speed against raw Tesseract and OCRmyPDF, on generated sets.
 
-    .venv/bin/python benchmarks/ocr.py [--n 16] [--seed 5] [--workdir DIR] [--geometry]
+    .venv/bin/python benchmarks/ocr.py [--n 16] [--seed 5] [--workdir DIR] [--rounds 3] [--geometry]
 
 Needs the `bench` extra and its system tools for the OCRmyPDF column (`make bench-deps`: OCRmyPDF,
 ghostscript, unpaper for `--clean`). Prints:
@@ -8,7 +8,9 @@ ghostscript, unpaper for `--clean`). Prints:
    same number of pages at a time for each tool: raw `tesseract IMAGE - -l vie`, OCRmyPDF
    (`--deskew --rotate-pages --clean -l vie`, text from its sidecar) and sohoa's page stage
    (decode, geometry, clean-up, OCR in worker processes): line CER, word recall, orientation
-   accuracy, skew error, seconds per page, peak RSS — per level and over all pages;
+   accuracy, skew error, seconds per page, peak RSS — per level and over all pages. Raw Tesseract
+   and sohoa are timed `--rounds` times, one right after the other, and the round with the median
+   ratio gives their seconds per page (a shared machine's speed drifts between minutes);
 2. the clean-up steps of `pipeline/cleanup.py` switched on one by one (and the binarisation,
    resolution and page-segmentation choices) on the first `--ablation-pages` pages of each level,
    geometry found once per page: CER per level, word recall, seconds per page (one process each);
@@ -237,16 +239,20 @@ def _worker_rss(pool: PagePool) -> float:
 OCRMYPDF = "OCRmyPDF `--deskew --rotate-pages --clean`"
 
 
-def comparison_table(sets: dict[str, Path], workers: int, tmp: Path, with_ocrmypdf: bool = True) -> None:
+def comparison_table(
+    sets: dict[str, Path], workers: int, tmp: Path, with_ocrmypdf: bool = True, rounds: int = 1
+) -> None:
     items = [(level, root / p["file"], p) for level, root in sets.items() for p in pages_of(root)]
     print(f"\n## Raw Tesseract, OCRmyPDF and sohoa side by side ({len(items)} pages, {workers} at a time)\n")
     results: dict[str, list[Read]] = {}
     wall: dict[str, float] = {}
+    raw = "raw `tesseract -l vie`"
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(workers) as ex:
-        results["raw `tesseract -l vie`"] = list(ex.map(lambda it: read_raw(it[1], it[2]), items))
-    wall["raw `tesseract -l vie`"] = time.perf_counter() - started
+    def read_all_raw() -> float:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(workers) as ex:
+            results[raw] = list(ex.map(lambda it: read_raw(it[1], it[2]), items))
+        return time.perf_counter() - started
 
     if with_ocrmypdf:
         started = time.perf_counter()
@@ -263,9 +269,17 @@ def comparison_table(sets: dict[str, Path], workers: int, tmp: Path, with_ocrmyp
             page = next(open_input(path).pages())
             yield Page(n, page.image, page.dpi, page.dpi_known)
 
-    started = time.perf_counter()
-    done = {item.index: result for item, result in pool.run(pages(), timeout=300)}
-    wall["sohoa"] = time.perf_counter() - started
+    # Raw Tesseract and sohoa alternate, `rounds` times: each round's ratio is of two runs made one
+    # right after the other (a shared machine's speed drifts over minutes); the median round counts.
+    walls: dict[str, list[float]] = {raw: [], "sohoa": []}
+    for _ in range(rounds):
+        walls[raw].append(read_all_raw())
+        started = time.perf_counter()
+        done = {item.index: result for item, result in pool.run(pages(), timeout=300)}
+        walls["sohoa"].append(time.perf_counter() - started)
+    ratios = [so / rw for so, rw in zip(walls["sohoa"], walls[raw], strict=True)]
+    middle = sorted(range(rounds), key=lambda i: ratios[i])[(rounds - 1) // 2]
+    wall[raw], wall["sohoa"] = walls[raw][middle], walls["sohoa"][middle]
     rss = _worker_rss(pool)
     pool.close()
     reads = []
@@ -304,7 +318,10 @@ def comparison_table(sets: dict[str, Path], workers: int, tmp: Path, with_ocrmyp
                 f"{np.median(skews):.2f} / {max(skews):.2f}{' (never deskews)' if no_geometry else ''} | "
                 f"{'' if seconds is None else f'{seconds:.2f}'} | {peak:.0f} |"
             )
-    base = wall["raw `tesseract -l vie`"]
+    base = wall[raw]
+    if rounds > 1:
+        each = ", ".join(f"{r:.2f}×" for r in ratios)
+        print(f"\n{rounds} rounds of raw Tesseract then sohoa: {each}; s/page above from the median round.")
     print(f"\nsohoa against raw Tesseract: {wall['sohoa'] / base:.2f}× the time", end="")
     print(f"; throughput {wall[OCRMYPDF] / wall['sohoa']:.1f}× OCRmyPDF's." if OCRMYPDF in wall else ".")
     for tool, reads in results.items():
@@ -421,6 +438,12 @@ def main() -> None:
     ap.add_argument("--skip-compare", action="store_true", help="no side-by-side table")
     ap.add_argument("--skip-ablation", action="store_true", help="no clean-up table")
     ap.add_argument("--skip-ocrmypdf", action="store_true", help="side by side without OCRmyPDF (slow)")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="raw Tesseract and sohoa timed this many times, alternately; the median round's ratio is reported",
+    )
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="sohoa-bench-ocr-"))
     sets = {}
@@ -436,7 +459,9 @@ def main() -> None:
         skew_table(sets)
         geometry_table(sets)
     if not args.skip_compare:
-        comparison_table(sets, args.workers, work / "ocrmypdf-out", not args.skip_ocrmypdf)
+        comparison_table(
+            sets, args.workers, work / "ocrmypdf-out", not args.skip_ocrmypdf, max(1, args.rounds)
+        )
     if not args.skip_ablation:
         ablation_table(sets, args.ablation_pages, args.workers)
 
