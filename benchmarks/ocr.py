@@ -278,7 +278,7 @@ def comparison_table(
         done = {item.index: result for item, result in pool.run(pages(), timeout=300)}
         walls["sohoa"].append(time.perf_counter() - started)
     ratios = [so / rw for so, rw in zip(walls["sohoa"], walls[raw], strict=True)]
-    middle = sorted(range(rounds), key=lambda i: ratios[i])[(rounds - 1) // 2]
+    middle = sorted(range(rounds), key=lambda i: ratios[i])[rounds // 2]  # the higher of two middles
     wall[raw], wall["sohoa"] = walls[raw][middle], walls["sohoa"][middle]
     rss = _worker_rss(pool)
     pool.close()
