@@ -153,6 +153,13 @@ class _PixelBuffer:
         with self._view(nbytes) as view:
             return Image.frombytes(mode, size, view)
 
+    def shrink(self, keep: int) -> None:
+        """Hand the memory back when it is larger than `keep` bytes (a large page's, which the next
+        page would not need); it grows again for a page that needs it. Both sides' maps stay: a
+        map only reaches pages the file holds, and `_view` grows the file before it uses a map."""
+        if os.fstat(self.fd).st_size > keep:
+            os.ftruncate(self.fd, 0)
+
     def _view(self, n: int) -> memoryview:
         if os.fstat(self.fd).st_size < n:
             os.ftruncate(self.fd, n)
@@ -367,6 +374,7 @@ class PagePool:
                     try:
                         kind, data = slot.conn.recv()
                         ocr_image = slot.buffer.get(*data["ocr_image"]) if kind == "ok" else None
+                        slot.buffer.shrink(PAGE_HEAP_BYTES)  # what a page may keep, as in the heap
                     except (EOFError, OSError):  # the worker died (out of memory, a crash in C)
                         self._replace(slot, kill=True)
                         yield page, OcrError(_CRASH_MESSAGE, code="page_crashed", detail="worker died")

@@ -6,6 +6,7 @@ Pages are drawn by tests/drawn.py; the 16-bit TIFF and CMYK JPEG are written her
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -142,10 +143,11 @@ def grey_page(page: Page, *, lang: str, timeout: float):
 
 
 def test_pages_of_any_size_and_mode_go_to_a_worker_and_back_intact():
-    """One worker's shared pixel buffer grows for a larger page and is reused for smaller ones:
-    every page arrives whole and its OCR image comes back whole."""
+    """One worker's shared pixel buffer grows for a larger page and is reused for smaller ones, and
+    after a page over 64 MB it is handed back and grows again: every page arrives whole and its OCR
+    image comes back whole."""
     rng = np.random.default_rng(3)
-    sizes = [(300, 200), (1654, 2339), (640, 480), (2480, 3508), (17, 9)]
+    sizes = [(300, 200), (1654, 2339), (640, 480), (2480, 3508), (5200, 4800), (17, 9)]  # 5th: 75 MB
     pages = []
     for i, size in enumerate(sizes, 1):
         mode = "RGB" if i % 2 else "L"
@@ -154,8 +156,10 @@ def test_pages_of_any_size_and_mode_go_to_a_worker_and_back_intact():
     pool = PagePool(1, fn=grey_page)
     try:
         results = {item.index: result for item, result in pool.run(pages)}
+        held = os.fstat(pool._slots[0].buffer.fd).st_size  # noqa: SLF001 - the memory it holds
     finally:
         pool.close()
+    assert held == 17 * 9  # the last page's grey pixels: the 75 MB were handed back
     for page in pages:
         back = results[page.index].prepared.ocr_image
         assert back.size == page.image.size
@@ -505,7 +509,6 @@ def test_a_typewritten_page_in_a_monospace_font_is_read():
     """Old registers were typed on typewriters: fixed-pitch rows read as well as proportional ones
     with Tesseract's fixed-pitch test off (`ocr.VARIABLES`)."""
     from PIL import ImageDraw, ImageFont
-
     from sohoa.samples.scoring import page_cer
 
     lines = [
