@@ -13,6 +13,9 @@ value's first ink runs into it (`Nguyên nhân ch Bệnh`, `năm đăng k99/03/2
 label's word is put back and what followed it in the word becomes a word of its own. Where no
 phrase matches so, the last word may also be read with all its letters but the last and then the
 value's first letters run into it (`Nơi chếfhôn`, `Giới tínữ`): `Nơi chết: fhôn`, `Giới tính: ữ`.
+An item's roman numeral may be read with two strokes run together as `H` (`IH.` for `III.`), and
+a phrase wrapped onto the next line in a table's cell (`Xác nhận của cơ quan có thẩm` / `quyền`)
+matches where its line ends after `_WRAPPED_WORDS` of its words.
 
 A value is never rewritten: only whole words that spell the phrase are; a colon read inside the
 run ends the label (`Họ và tên: LÊ` is not `Họ và tên mẹ:` a letter off); the last word must
@@ -21,7 +24,8 @@ a value word that ran into the label's last word (`tộcKinh`) was cut apart bef
 (`ocr._mend_word`) or does not match. Then rules on typed data whose spelling is known:
 
 - a line opening with `s`, at most one more letter and a stop (`sø:`, `Sấ:`, `số;`) before a
-  number opens with `Số:`;
+  number, with `sø` or `Số` before a register number (`Số 95 Quyển số:`), or with `Số46`, opens
+  with `Số:` and the number;
 - the first word of a name after a name label (`Họ, chữ đệm, tên:`, `Ông:`) that folds to a
   common surname it is not (`NGUYÊN`) is that surname (`NGUYỄN`; `validate.lexicon`'s names);
 - `m2` or `m?` after a number is `m²`;
@@ -40,7 +44,7 @@ from rapidfuzz.distance import Levenshtein
 from sohoa.schemas import OcrWord
 
 from .forms import FORMS, fold
-from .validate.lexicon import is_surname, name_lexicon
+from .validate.lexicon import is_surname, is_vietnamese_syllable, name_lexicon
 
 _EDGE = ".,:;()…·'\"-_"
 _NUMBER = re.compile(r"^\d[\d.,]*$")
@@ -114,7 +118,18 @@ def _same(ocr: str, ocr_key: str, word: str, key: str) -> bool:
         return ocr[:1].casefold() == word[0].casefold() and ocr[1:] in ("", word[1:])
     if word.startswith("(") and not ocr.startswith("("):
         return False
+    if len(key) > 1 and _ROMAN.match(key):
+        return _numeral(ocr_key) == key and _case(ocr) == _case(word)
     return ocr_key == key and (not key or _case(ocr) == _case(word))
+
+
+_ROMAN = re.compile(r"^[ivx]+$")
+
+
+def _numeral(key: str) -> str:
+    """A folded roman numeral as OCR reads its strokes: two `I`s run together as an `H` (`IH.` for
+    `III.`, `H.` for `II.`), an `I` as `l` or `1`."""
+    return key.replace("h", "ii").replace("l", "i").replace("1", "i")
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -167,15 +182,26 @@ def _torn_end(text: str) -> bool:
     return text.endswith(":") and len(text) <= 3
 
 
+#: A phrase wrapped onto the next line (a table's header cell: `Xác nhận của cơ quan có thẩm` /
+#: `quyền`) matches where the line ends after this many of its words.
+_WRAPPED_WORDS = 6
+
+
 def _match(
-    line: list[OcrWord], keys: list[str], i: int, phrase: Phrase, run_into: bool = False
+    line: list[OcrWord],
+    keys: list[str],
+    i: int,
+    phrase: Phrase,
+    run_into: bool = False,
+    wrapped: bool = False,
 ) -> list[tuple[int, str]]:
     """The words of `line` from `i` that spell the phrase, as (index, printed word) pairs; empty
     when they do not. A phrase word without letters (the motto's dashes) may be missing from the
     line. In a long phrase one word other than the last may be read a letter wrong. A colon read
     inside the run ends the label there: what follows is a value, never rewritten (`Họ và tên:
     LÊ` is not `Họ và tên mẹ:`). With `run_into` (tried when no phrase matched without), the label's
-    last word may hold the value's first letters (`_run_into`)."""
+    last word may hold the value's first letters (`_run_into`); with `wrapped` (tried last), the
+    phrase may stop where the line ends, after `_WRAPPED_WORDS` of its words."""
     pkeys, printed = phrase
     slip = sum(map(bool, pkeys)) >= _FUZZY_WORDS
     garbled = _GARBLED_WORDS if sum(map(bool, pkeys)) >= _LONG_WORDS else 0
@@ -183,6 +209,8 @@ def _match(
     j, pairs = i, []
     for n, (key, word) in enumerate(zip(pkeys, printed, strict=True)):
         ocr = line[j].text if j < len(line) else None
+        if ocr is None and wrapped and sum(map(bool, pkeys[:n])) >= _WRAPPED_WORDS:
+            return pairs
         if ocr is not None and n < last and ocr.endswith(":") and not word.endswith(":"):
             return []
         if ocr is not None and _same(ocr, keys[j], word, key):
@@ -242,8 +270,9 @@ def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
         if i + 1 < len(out) and keys[i + 1] in index:
             candidates = candidates + index[keys[i + 1]]
         tries = sorted(set(candidates), key=lambda p: -len(p[0])) if candidates else []
-        for phrase, run_into in [(p, False) for p in tries] + [(p, True) for p in tries]:
-            pairs = _match(out, keys, i, phrase, run_into)
+        passes = [(p, False, False) for p in tries] + [(p, True, False) for p in tries]
+        for phrase, run_into, wrapped in passes + [(p, False, True) for p in tries]:
+            pairs = _match(out, keys, i, phrase, run_into, wrapped)
             if not pairs:
                 continue
             end = pairs[-1][0] + 1
@@ -332,16 +361,56 @@ def _mend_units(line: list[OcrWord]) -> list[OcrWord]:
 #: `Số:` as OCR garbles it at a line's start (`số:`, `Sấ:`, `sø:`, `Số.`, `số;`): an `s`, at most
 #: one more letter, and a stop.
 _NUMBER_LABEL = re.compile(r"^[sS]\w?[:;.]$")
+#: `Số:` and its number read as one word (`Số46`, `Số:100`).
+_GLUED_NUMBER_LABEL = re.compile(r"^([sS]ố[:;.]?)(\d+)$")
+#: A registration or extract number: up to four figures, and a letter code (`138/TLKT-BS`); an
+#: identity number (nine or twelve figures) is not one.
+_REGISTER_NUMBER = re.compile(r"^\d{1,4}(?:/[A-Z][A-Z-]*)?[.,;]?$")
+#: Specks read in front of the number (`Số: ,203`, `Số. .121`, `Số: ‹121`).
+_NUMBER_SPECKS = ".,;:'\"`‹›«»~^-_"
+
+
+def _then_volume(line: list[OcrWord], k: int) -> bool:
+    """Whether the line ends at word `k` or goes on with `Quyển số:` (the registration row)."""
+    return k >= len(line) or fold(line[k].text).startswith("quyen")
 
 
 def _mend_number_label(line: list[OcrWord]) -> list[OcrWord]:
     """A line opening with a garbled `Số:` and then a number (the registration row, an extract's
-    number) opens with `Số:`: nothing else printed on these forms starts a line so."""
-    if len(line) < 2 or line[0].text == "Số:" or not _NUMBER_LABEL.match(line[0].text):
+    number) opens with `Số:`: nothing else printed on these forms starts a line so. Garbled is: an
+    `s`, at most one more letter and a stop (`sấ:`); an `s` and a letter that spells no Vietnamese
+    syllable (`sø`, `sœ`) before a register number; `Số` without its stop before a register number
+    and `Quyển số:` or the line's end (`Số 95 Quyển số:`, not an address's `Số 11T`); `Số` with the
+    number run into it (`Số46`). Specks read in front of the number are dropped."""
+    if line and (m := _GLUED_NUMBER_LABEL.match(line[0].text)) and _then_volume(line, 1):
+        w = line[0]
+        x0, y0, x1, y1 = w.box
+        at = x0 + round((x1 - x0) * len(m.group(1)) / len(w.text))
+        line = [
+            w.model_copy(update={"text": m.group(1), "box": (x0, y0, at, y1)}),
+            w.model_copy(update={"text": m.group(2), "box": (at, y0, x1, y1)}),
+            *line[1:],
+        ]
+    if len(line) < 2:
         return line
-    if not line[1].text[:1].isdigit():
+    head, number = line[0].text, line[1].text.lstrip(_NUMBER_SPECKS)
+    if not number[:1].isdigit():
         return line
-    return [line[0].model_copy(update={"text": "Số:"}), *line[1:]]
+    if not (
+        head == "Số:"
+        or _NUMBER_LABEL.match(head)
+        or (
+            re.match(r"^[sS]\w$", head)
+            and not is_vietnamese_syllable(head)
+            and _REGISTER_NUMBER.match(number)
+        )
+        or (head == "Số" and _REGISTER_NUMBER.match(number) and _then_volume(line, 2))
+    ):
+        return line
+    out = [line[0].model_copy(update={"text": "Số:"}), *line[1:]]
+    if number != line[1].text:
+        out[1] = line[1].model_copy(update={"text": number})
+    return out
 
 
 #: Administrative unit words a place name follows.

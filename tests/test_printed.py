@@ -115,6 +115,59 @@ def test_a_garbled_number_label_before_a_number_is_so():
     ]
 
 
+def test_a_number_label_read_without_its_stop_or_run_into_its_number_is_so():
+    """`Số` without its colon before a register number and `Quyển số:` or the line's end, `sø` (no
+    Vietnamese syllable) before one, `Số` with the number run into it, and specks before the
+    number (Tesseract's readings of hard generated pages); an address's `Số 11T`, an identity
+    number's `số` and a line that goes on otherwise stay."""
+    got = _mended(
+        "Số 95 Quyển số: 02/2018",
+        "Số 38/TLKT-BS",
+        "sø 282",
+        "sœ 83 Quyển số: 02/2017",
+        "Số46 Quyển số: 02/2024",
+        "Số: ,203",
+        "Số. .121 Quyển số:",
+        "Số 11T",
+        "số 051186844405",
+        "Số 40/16, đường Nguyễn Văn Cừ",
+        "Số 12 người",
+    )
+    assert got == [
+        "Số: 95 Quyển số: 02/2018",
+        "Số: 38/TLKT-BS",
+        "Số: 282",
+        "Số: 83 Quyển số: 02/2017",
+        "Số: 46 Quyển số: 02/2024",
+        "Số: 203",
+        "Số: 121 Quyển số:",
+        "Số 11T",
+        "số 051186844405",
+        "Số 40/16, đường Nguyễn Văn Cừ",
+        "Số 12 người",
+    ]
+    words = mend_known_text(_words("Số46 Quyển số: 02/2024"))[0]
+    label, number = words[0], words[1]
+    assert (label.text, number.text) == ("Số:", "46") and label.box[2] == number.box[0]
+
+
+def test_roman_item_numbers_read_as_h_and_a_wrapped_header_are_put_back():
+    got = _mended(
+        "IH. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liền với đất",  # `II` run together as `H`
+        "H. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+        "Xác nhận của cơ quan có thấm",  # `thẩm quyền` wrapped in its table cell
+        "H. Nguyễn Văn An",  # no printed phrase goes on
+        "Xác nhận của cơ quan có",  # too short a start to tell
+    )
+    assert got == [
+        "III. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liền với đất",
+        "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+        "Xác nhận của cơ quan có thẩm",
+        "H. Nguyễn Văn An",
+        "Xác nhận của cơ quan có",
+    ]
+
+
 def test_a_surname_after_a_name_label_gets_its_diacritics():
     got = _mended(
         "Họ, chữ đệm, tên: NGUYÊN DIÊU NGÂN",
