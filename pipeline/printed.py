@@ -29,6 +29,10 @@ a value word that ran into the label's last word (`tộcKinh`) was cut apart bef
 - the first word of a name after a name label (`Họ, chữ đệm, tên:`, `Ông:`) that folds to a
   common surname it is not (`NGUYÊN`) is that surname (`NGUYỄN`; `validate.lexicon`'s names);
 - `m2` or `m?` after a number is `m²`;
+- a line opening with a printed phrase but its item number (`I.` lost) gets the number back where
+  the forms print those words after one number only; the death certificate's `do … cấp` row ends
+  with its stop; a cause of death after `Nguyên nhân chết:` gets the marks the causes' table gives
+  it (`Đột quy` → `Đột quỵ`);
 - `la` between a unit word and a name is `Ia` where the administrative-unit tables have such a
   unit (`huyện la Grai`: the tables are loaded only for a page with such a word).
 
@@ -44,7 +48,7 @@ from rapidfuzz.distance import Levenshtein
 from sohoa.schemas import OcrWord
 
 from .forms import FORMS, fold
-from .validate.lexicon import is_surname, is_vietnamese_syllable, name_lexicon
+from .validate.lexicon import is_surname, is_vietnamese_syllable, name_lexicon, snap_cause_of_death
 
 _EDGE = ".,:;()…·'\"-_"
 _NUMBER = re.compile(r"^\d[\d.,]*$")
@@ -439,6 +443,78 @@ def _mend_ia(line: list[OcrWord]) -> list[OcrWord]:
     return out
 
 
+#: An item's number printed before a phrase: a roman numeral, a figure or a letter, and its stop.
+_ITEM = re.compile(r"^(?:[IVX]+|\d+|[a-zđ])[.)]$")
+#: At least this many of a phrase's words after its item number must open a line for the number
+#: to be put back.
+_ITEM_TAIL = 4
+
+
+@functools.cache
+def _item_numbers() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(folded keys of the words after the item number, the item number) of every printed phrase
+    that opens with an item number."""
+    out = []
+    for keys, printed in _phrases():
+        tail = tuple(k for k in keys[1:] if k)
+        if len(printed) > 1 and _ITEM.match(printed[0]) and len(tail) >= _ITEM_TAIL:
+            out.append((tail, printed[0]))
+    return tuple(out)
+
+
+def _mend_item_number(line: list[OcrWord]) -> list[OcrWord]:
+    """A line opening with a printed phrase's words but its item number (`Người sử dụng đất, chủ
+    sở hữu nhà ở …` without its `I.`: Tesseract drops a lone `I` now and then) gets the number
+    back, in a box left of the first word; only where every phrase the line's words could be
+    has that number (not the land forms' `a)` and `a.` before `Thửa đất số:`)."""
+    if not line or _ITEM.match(line[0].text):
+        return line
+    keys = [k for k in (_key(w.text) for w in line) if k]
+    items = set()
+    for tail, item in _item_numbers():
+        n = min(len(tail), len(keys))
+        if n >= _ITEM_TAIL and tuple(keys[:n]) == tail[:n]:
+            items.add(item)
+    if len(items) != 1:
+        return line
+    item = items.pop()
+    first = line[0]
+    x0, y0, x1, y1 = first.box
+    height = y1 - y0
+    right = max(0, x0 - round(0.3 * height))
+    box = (max(0, right - round(0.5 * height * len(item))), y0, right, y1)
+    return [first.model_copy(update={"text": item, "box": box}), *line]
+
+
+def _mend_issuer_row(line: list[OcrWord]) -> list[OcrWord]:
+    """The death certificate's row `do … cấp.` read without its closing stop (a speck to
+    Tesseract) ends with `cấp.`."""
+    if len(line) >= 3 and fold(line[0].text) == "do" and line[-1].text == "cấp":
+        return [*line[:-1], line[-1].model_copy(update={"text": "cấp."})]
+    return line
+
+
+def _mend_cause(line: list[OcrWord]) -> list[OcrWord]:
+    """A cause of death after `Nguyên nhân chết:` read with a slip in its diacritics (`Đột quy`)
+    spelled as the causes' table spells it (`Đột quỵ`, `validate.lexicon.snap_cause_of_death`)."""
+    for k in range(1, len(line) - 1):
+        if fold(line[k].text) == "chet:" and fold(line[k - 1].text) == "nhan":
+            value = line[k + 1 :]
+            snapped = snap_cause_of_death(" ".join(w.text for w in value))
+            if snapped.value is None or snapped.confidence >= 1.0 or len(snapped.value.split()) != len(value):
+                return line
+            return [
+                *line[: k + 1],
+                *(
+                    w
+                    if w.text.strip(_EDGE) == word
+                    else w.model_copy(update={"text": w.text.replace(w.text.strip(_EDGE), word, 1)})
+                    for w, word in zip(value, snapped.value.split(), strict=True)
+                ),
+            ]
+    return line
+
+
 def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
     """The page's words (in lines, reading order) with the forms' printed phrases, surnames after
     name labels and `m²` put back where recognition slipped on them (see the module docstring)."""
@@ -447,5 +523,6 @@ def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
         lines.setdefault(w.line, []).append(w)
     out: list[OcrWord] = []
     for line in lines.values():
-        out += _mend_ia(_mend_units(_mend_surname(_mend_number_label(_mend_line(line)))))
+        line = _mend_item_number(_mend_number_label(_mend_line(line)))
+        out += _mend_cause(_mend_issuer_row(_mend_ia(_mend_units(_mend_surname(line)))))
     return out

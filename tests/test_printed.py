@@ -291,3 +291,26 @@ def test_a_long_printed_phrase_with_two_words_under_a_signature_is_put_back():
         "(Ký, ghi rõ họ tên: chức vụ và đóng dấu)",
         "Số: 12 Quyển số: 01 ngày 02/03/2020 tại",
     ]
+
+
+def test_a_lost_item_number_the_issuers_stop_and_a_causes_marks_are_put_back():
+    got = _mended(
+        "Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",  # `I.` lost
+        "Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất:",  # `1.` lost (the 2024 form)
+        "Thửa đất số: 1281, tờ bản đồ số: 67",  # `a)` or `a.`: the forms print both, left as read
+        "do Ủy ban nhân dân xã Thạnh Mỹ cấp",  # the row's closing stop lost
+        "Nguyên nhân chết: Đột quy",
+        "do Công an tỉnh cấp ngày 07/10/2012",  # goes on after `cấp`
+        "Nguyên nhân chết: Tai nạn giao thông",  # already as the table spells it
+    )
+    assert got == [
+        "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+        "1. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất:",
+        "Thửa đất số: 1281, tờ bản đồ số: 67",
+        "do Ủy ban nhân dân xã Thạnh Mỹ cấp.",
+        "Nguyên nhân chết: Đột quỵ",
+        "do Công an tỉnh cấp ngày 07/10/2012",
+        "Nguyên nhân chết: Tai nạn giao thông",
+    ]
+    words = mend_known_text(_words("Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác"))[0]
+    assert words[0].text == "I." and words[0].box[2] < words[1].box[0]
