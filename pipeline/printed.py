@@ -28,6 +28,10 @@ a value word that ran into the label's last word (`tộcKinh`) was cut apart bef
   with `Số:` and the number;
 - the first word of a name after a name label (`Họ, chữ đệm, tên:`, `Ông:`) that folds to a
   common surname it is not (`NGUYÊN`) is that surname (`NGUYỄN`; `validate.lexicon`'s names);
+- a name in capitals after a name label whose word the name lexicon knows only with another tone
+  mark (`LÔC`, `THỦ`) is that word (`LỘC`, `THU`);
+- the values of the closed-list labels (`Giới tính:`, `Dân tộc:`, `Quốc tịch:`) read a slip or a
+  speck away from one of their list's (`am`, `Kinh 5`, `Wiệt Nam.`) are that value;
 - `m2` or `m?` after a number is `m²`;
 - a line opening with a printed phrase but its item number (`I.` lost) gets the number back where
   the forms print those words after one number only; the death certificate's `do … cấp` row ends
@@ -43,12 +47,21 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from rapidfuzz.distance import Levenshtein
 from sohoa.schemas import OcrWord
 
 from .forms import FORMS, fold
-from .validate.lexicon import is_surname, is_vietnamese_syllable, name_lexicon, snap_cause_of_death
+from .validate.lexicon import (
+    SNAPPED,
+    is_surname,
+    is_vietnamese_syllable,
+    name_lexicon,
+    snap_cause_of_death,
+    snap_ethnicity,
+    snap_nationality,
+)
 
 _EDGE = ".,:;()…·'\"-_"
 _NUMBER = re.compile(r"^\d[\d.,]*$")
@@ -515,6 +528,107 @@ def _mend_cause(line: list[OcrWord]) -> list[OcrWord]:
     return line
 
 
+def _untoned(text: str) -> str:
+    """The letters without their tone marks, the vowels' own marks kept (`Ỷ` → `Y`, `Ậ` → `Â`)."""
+    return unicodedata.normalize(
+        "NFC",
+        "".join(c for c in unicodedata.normalize("NFD", text) if c not in "\u0300\u0301\u0303\u0309\u0323"),
+    )
+
+
+def _mend_name_marks(line: list[OcrWord]) -> list[OcrWord]:
+    """A name typed in capitals after a name label whose word the name lexicon does not know but
+    knows with another tone mark only (`LÔC`, `NHÂT`, `DUYỆN`, `THỦ`): that word, the most
+    common such first (`LỘC`, `NHẬT`, `DUYÊN`, `THU`). The name ends at a comma or at a word not
+    in capitals."""
+    out = list(line)
+    lex = None
+    for i in range(len(out) - 1):
+        if not _name_label(out, i):
+            continue
+        for j in range(i + 1, len(out)):
+            text = out[j].text.strip(_EDGE)
+            if not text or not text.isalpha() or not text.isupper():
+                break
+            lex = lex or name_lexicon()
+            if not lex.knows(text):
+                same = [
+                    c
+                    for c in lex.syllable_by_fold.get(fold(text), ())
+                    if _untoned(c.upper()) == _untoned(text)
+                ]
+                if same:
+                    out[j] = out[j].model_copy(update={"text": out[j].text.replace(text, same[0].upper(), 1)})
+            if out[j].text.endswith(","):
+                break
+    return out
+
+
+#: The values a form's closed-list labels take (the label's last two words, folded).
+_SEXES = ("Nam", "Nữ")
+
+
+@functools.cache
+def _label_heads() -> frozenset[str]:
+    """The folded first words of the printed labels (phrases ending in their colon), after any
+    item number."""
+    return frozenset(
+        next(k for k, w in zip(keys, printed, strict=True) if k and not _ITEM.match(w))
+        for keys, printed in _phrases()
+        if printed[-1].endswith(":")
+    )
+
+
+def _closed_value(label: tuple[str, str], value: str) -> str | None:
+    """The value of a closed-list label (`Giới tính:`, `Dân tộc:`, `Quốc tịch:`) as its list spells
+    it, or None where the reading is none of the list's a slip away."""
+    if label == ("gioi", "tinh:"):
+        near = [v for v in _SEXES if Levenshtein.distance(fold(value).strip(_EDGE), fold(v)) <= 1]
+        return near[0] if len(near) == 1 and len(value.strip(_EDGE)) >= 2 else None
+    snap = {("dan", "toc:"): snap_ethnicity, ("quoc", "tich:"): snap_nationality}.get(label)
+    if snap is None:
+        return None
+    got = snap(value)
+    return got.value if got.value is not None and got.confidence >= SNAPPED else None
+
+
+def _speck(text: str) -> bool:
+    """A word of at most one letter or figure (`5`, `h`, `„`): ink read beside a value."""
+    return sum(c.isalnum() for c in text) <= 1
+
+
+def _mend_closed_values(line: list[OcrWord]) -> list[OcrWord]:
+    """The values of closed-list labels (`Giới tính: am` → `Nam`, `Quốc tịch: Wiệt Nam.` → `Việt
+    Nam`, `Dân tộc: Kinh 5` → `Kinh`): the words after the label up to a colon or the next
+    label's first word (`Quốc`, `Năm`; not the second word of a nationality, `Việt Nam`), specks left out, read a slip away from one of the list's values
+    (`validate.lexicon`'s snapping) are that value, word for word; the specks are dropped."""
+    out = list(line)
+    k = 1
+    while k < len(out) - 1:
+        label = (fold(out[k - 1].text).strip(_EDGE), fold(out[k].text))
+        if label not in (("gioi", "tinh:"), ("dan", "toc:"), ("quoc", "tich:")):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(out) and not out[end].text.endswith(":"):
+            head = _key(out[end].text) in _label_heads()
+            second = sum(not _speck(w.text) for w in out[k + 1 : end]) == 1  # `Việt Nam`'s `Nam`
+            if end > k + 1 and head and not (label[1] == "tich:" and second and _key(out[end].text) == "nam"):
+                break
+            end += 1
+        value = out[k + 1 : end]
+        words = [w for w in value if not _speck(w.text)]
+        read = " ".join(w.text for w in value)
+        got = _closed_value(label, " ".join(w.text for w in words)) if words else None
+        if got is None or got == read or len(got.split()) != len(words):
+            k = end
+            continue
+        mended = [w.model_copy(update={"text": t}) for w, t in zip(words, got.split(), strict=True)]
+        out[k + 1 : end] = mended
+        k += 1 + len(mended)
+    return out
+
+
 def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
     """The page's words (in lines, reading order) with the forms' printed phrases, surnames after
     name labels and `m²` put back where recognition slipped on them (see the module docstring)."""
@@ -524,5 +638,6 @@ def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
     out: list[OcrWord] = []
     for line in lines.values():
         line = _mend_item_number(_mend_number_label(_mend_line(line)))
-        out += _mend_cause(_mend_issuer_row(_mend_ia(_mend_units(_mend_surname(line)))))
+        line = _mend_ia(_mend_units(_mend_name_marks(_mend_surname(line))))
+        out += _mend_closed_values(_mend_cause(_mend_issuer_row(line)))
     return out

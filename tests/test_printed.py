@@ -95,7 +95,7 @@ def test_a_labels_last_word_read_cut_short_is_put_back_and_the_value_cut_off():
         "Nơi đăng ký khai sinh: Ủy ban nhân dân",
         "Ngày, tháng, năm đăng ký: 99/03/2024",
         "Giấy tờ tùy Thẻ",
-        "Dân tộc: &inh Quốc tịch: iệt Nam Nơi đăng ký khai sinh: Ủy",
+        "Dân tộc: Kinh Quốc tịch: Việt Nam Nơi đăng ký khai sinh: Ủy",  # the values cut off then snapped
         "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # left as read: no value to cut off
     ]
     label, value = (w for w in words if w.line == 3 and w.text in ("ký:", "99/03/2024"))
@@ -178,7 +178,7 @@ def test_a_surname_after_a_name_label_gets_its_diacritics():
         "Nguyên nhân chết: Bệnh phổi",
     )
     assert got == [
-        "Họ, chữ đệm, tên: NGUYỄN DIÊU NGÂN",  # the given name is not looked at
+        "Họ, chữ đệm, tên: NGUYỄN DIỆU NGÂN",  # `DIÊU` no name the lexicon knows: `_mend_name_marks`
         "Họ, chữ đệm, tên người mẹ: PHẠM THU THỊ NGUYỆT",
         "Ông: NGUYỄN MẠNH CƯỜNG, năm sinh: 1992",
         "Họ và tên: LÃ VĂN AN",
@@ -314,3 +314,24 @@ def test_a_lost_item_number_the_issuers_stop_and_a_causes_marks_are_put_back():
     ]
     words = mend_known_text(_words("Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác"))[0]
     assert words[0].text == "I." and words[0].box[2] < words[1].box[0]
+
+
+def test_a_names_tone_slip_and_closed_list_values_are_put_back():
+    got = _mended(
+        "Họ, chữ đệm, tên: ĐINH ANH LÔC",  # `LÔC`: no name; `LỘC` is, a tone mark away
+        "Bà: NGUYỄN NGỌC THỦ, năm sinh: 1962",
+        "Họ, chữ đệm, tên: TRẦN THỂ AN",  # `THỂ` is a name the lexicon knows: kept
+        "Giới tính: am Dân tộc: đinh Quốc tịch: Wiệt Nam.",
+        "Giới tính: lữ Dân tộc: Kinh 5 Quốc tịch: Việt 2 Nam Năm sinh: 1975",
+        "Dân tộc: Kinh Quốc tịc h: Việt Nam",  # a label read apart is not taken into the value
+        "Quốc tịch: Việt Nam Năm sinh‡975",  # the next label read garbled stays
+    )
+    assert got == [
+        "Họ, chữ đệm, tên: ĐINH ANH LỘC",
+        "Bà: NGUYỄN NGỌC THU, năm sinh: 1962",
+        "Họ, chữ đệm, tên: TRẦN THỂ AN",
+        "Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam",
+        "Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam Năm sinh: 1975",
+        "Dân tộc: Kinh Quốc tịc h: Việt Nam",
+        "Quốc tịch: Việt Nam Năm sinh‡975",
+    ]
