@@ -32,6 +32,8 @@ a value word that ran into the label's last word (`tộcKinh`) was cut apart bef
   mark (`LÔC`, `THỦ`) is that word (`LỘC`, `THU`);
 - the values of the closed-list labels (`Giới tính:`, `Dân tộc:`, `Quốc tịch:`) read a slip or a
   speck away from one of their list's (`am`, `Kinh 5`, `Wiệt Nam.`) are that value;
+- a date or an area in words (after `bằng chữ:`, or a line of number words only) has its number
+  words spelled right (`lãm` → `lăm`, `BẤY` → `BẨY`: `validate.number_words.snap_number_word`);
 - `m2` or `m?` after a number is `m²`;
 - a line opening with a printed phrase but its item number (`I.` lost) gets the number back where
   the forms print those words after one number only; the death certificate's `do … cấp` row ends
@@ -62,6 +64,7 @@ from .validate.lexicon import (
     snap_ethnicity,
     snap_nationality,
 )
+from .validate.number_words import snap_number_word
 
 _EDGE = ".,:;()…·'\"-_"
 _NUMBER = re.compile(r"^\d[\d.,]*$")
@@ -629,6 +632,48 @@ def _mend_closed_values(line: list[OcrWord]) -> list[OcrWord]:
     return out
 
 
+#: A line of at least this many number words and nothing else goes on a date or area in words.
+_NUMBER_WORDS_LINE = 3
+
+
+def _mend_number_words(line: list[OcrWord]) -> list[OcrWord]:
+    """A date or an area in words (after `bằng chữ:`, up to the next label; or a line of number
+    words only, where the value wrapped) with its words spelled right where the reading slipped on
+    their marks or lost a letter (`lãm` → `lăm`, `BẤY` → `BẨY`, `gày` → `ngày`:
+    `validate.number_words.snap_number_word`). A letter read apart from its word (`N gày`) is
+    left as read."""
+    start = next(
+        (
+            k + 1
+            for k, w in enumerate(line)
+            if k and fold(w.text) == "chu:" and _key(line[k - 1].text) == "bang"
+        ),
+        None,
+    )
+    if start is None:
+        keys = [_key(w.text) for w in line]
+        whole = len(line) >= _NUMBER_WORDS_LINE and all(
+            snap_number_word(w.text.strip(_EDGE), approximate=False)
+            for w, k in zip(line, keys, strict=True)
+            if k
+        )
+        if not whole:
+            return line
+        start = 0
+    out = list(line)
+    for j in range(start, len(out)):
+        text = out[j].text
+        if text.endswith(":"):
+            break
+        word = text.strip(_EDGE)
+        if not word.isalpha() or (j > start and len(out[j - 1].text.strip(_EDGE)) == 1):
+            continue
+        spelled = snap_number_word(word)
+        if spelled is not None and spelled != word:
+            out[j] = out[j].model_copy(update={"text": text.replace(word, spelled, 1)})
+    return out
+
+
 def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
     """The page's words (in lines, reading order) with the forms' printed phrases, surnames after
     name labels and `m²` put back where recognition slipped on them (see the module docstring)."""
@@ -639,5 +684,5 @@ def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
     for line in lines.values():
         line = _mend_item_number(_mend_number_label(_mend_line(line)))
         line = _mend_ia(_mend_units(_mend_name_marks(_mend_surname(line))))
-        out += _mend_closed_values(_mend_cause(_mend_issuer_row(line)))
+        out += _mend_number_words(_mend_closed_values(_mend_cause(_mend_issuer_row(line))))
     return out

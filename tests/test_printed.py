@@ -335,3 +335,20 @@ def test_a_names_tone_slip_and_closed_list_values_are_put_back():
         "Dân tộc: Kinh Quốc tịc h: Việt Nam",
         "Quốc tịch: Việt Nam Năm sinh‡975",
     ]
+
+
+def test_number_words_of_a_date_in_words_are_spelled_right():
+    got = _mended(
+        "Ngày, tháng, năm sinh: 27/11/2019 ghi bằng chữ: NGÀY HAI BẤY, THÁNG MƯỜI MỘT,",
+        "ghi bằng chữ: Ngày hai mươi lãm tháng một năm hai nghìn không trặm hai mươi",
+        "ngàn chín trăm chín lãm",  # the value wrapped: a line of number words only
+        "Ghi chú: Đăng ký lại khai tử",  # not a value in words: `tử` is no `tư`
+        "Xã Tam Lãm",  # no number word line
+    )
+    assert got == [
+        "Ngày, tháng, năm sinh: 27/11/2019 ghi bằng chữ: NGÀY HAI BẨY, THÁNG MƯỜI MỘT,",
+        "ghi bằng chữ: Ngày hai mươi lăm tháng một năm hai nghìn không trăm hai mươi",
+        "ngàn chín trăm chín lăm",
+        "Ghi chú: Đăng ký lại khai tử",
+        "Xã Tam Lãm",
+    ]
