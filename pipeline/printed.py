@@ -13,6 +13,7 @@ value's first ink runs into it (`Nguyên nhân ch Bệnh`, `năm đăng k99/03/2
 label's word is put back and what followed it in the word becomes a word of its own. Where no
 phrase matches so, the last word may also be read with all its letters but the last and then the
 value's first letters run into it (`Nơi chếfhôn`, `Giới tínữ`): `Nơi chết: fhôn`, `Giới tính: ữ`.
+A phrase's word read in two pieces (`Nơi sin h:`, `lú C:`) is one word again, in the box of both.
 An item's roman numeral may be read with two strokes run together as `H` (`IH.` for `III.`), and
 a phrase wrapped onto the next line in a table's cell (`Xác nhận của cơ quan có thẩm` / `quyền`)
 matches where its line ends after `_WRAPPED_WORDS` of its words.
@@ -236,6 +237,15 @@ def _match(
         if ocr is not None and _same(ocr, keys[j], word, key):
             pairs.append((j, word))
             j += 1
+        elif (
+            ocr is not None
+            and len(key) >= 2
+            and j + 1 < len(line)
+            and not ocr.endswith(":")
+            and _same(joined := ocr + line[j + 1].text, _key(joined), word, key)
+        ):
+            pairs.append((j, word + "\1"))  # the word read in two pieces (`sin h:`, `lú C:`)
+            j += 2
         elif not key:
             continue
         elif slip and n < last and ocr is not None and keys[j] != key and _near(keys[j], key):
@@ -295,8 +305,10 @@ def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
             pairs = _match(out, keys, i, phrase, run_into, wrapped)
             if not pairs:
                 continue
-            end = pairs[-1][0] + 1
             words = [w for _, w in pairs]
+            merged = [j for (j, _), w in zip(pairs, words, strict=True) if w.endswith("\1")]
+            words = [w.removesuffix("\1") for w in words]
+            end = pairs[-1][0] + (2 if pairs[-1][0] in merged else 1)
             if (
                 words[-1].endswith(":")
                 and not out[end - 1].text.endswith(":")
@@ -319,6 +331,13 @@ def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
                 out.insert(j + 1, w.model_copy(update={"text": value, "box": (at, y0, x1, y1)}))
                 keys.insert(j + 1, _key(value))
                 end += 1
+            for j in reversed(merged):  # one word of the two pieces, in the box of both
+                a, b = out[j].box, out[j + 1].box
+                box = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                out[j] = out[j].model_copy(update={"box": box})
+                del out[j + 1]
+                del keys[j + 1]
+                end -= 1
             # A colon read apart after the label's last word is the one the phrase now holds.
             if words[-1].endswith(":") and end < len(out) and out[end].text in (":", ".:", ":."):
                 del out[end]

@@ -96,7 +96,7 @@ def test_a_labels_last_word_read_cut_short_is_put_back_and_the_value_cut_off():
         "Ngày, tháng, năm đăng ký: 99/03/2024",
         "Giấy tờ tùy Thẻ",
         "Dân tộc: Kinh Quốc tịch: Việt Nam Nơi đăng ký khai sinh: Ủy",  # the values cut off then snapped
-        "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # left as read: no value to cut off
+        "Mã Giấy chứng nhận: VMCEMWCBYJ8U",  # no value to cut off: the word's two pieces joined
     ]
     label, value = (w for w in words if w.line == 3 and w.text in ("ký:", "99/03/2024"))
     assert label.box[2] == value.box[0] and label.box[0] < label.box[2] < value.box[2]
@@ -323,7 +323,7 @@ def test_a_names_tone_slip_and_closed_list_values_are_put_back():
         "Họ, chữ đệm, tên: TRẦN THỂ AN",  # `THỂ` is a name the lexicon knows: kept
         "Giới tính: am Dân tộc: đinh Quốc tịch: Wiệt Nam.",
         "Giới tính: lữ Dân tộc: Kinh 5 Quốc tịch: Việt 2 Nam Năm sinh: 1975",
-        "Dân tộc: Kinh Quốc tịc h: Việt Nam",  # a label read apart is not taken into the value
+        "Dân tộc: Kinh Quốc tịc h: Việt Nam",  # a label read in pieces is not taken into the value
         "Quốc tịch: Việt Nam Năm sinh‡975",  # the next label read garbled stays
     )
     assert got == [
@@ -332,7 +332,7 @@ def test_a_names_tone_slip_and_closed_list_values_are_put_back():
         "Họ, chữ đệm, tên: TRẦN THỂ AN",
         "Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam",
         "Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam Năm sinh: 1975",
-        "Dân tộc: Kinh Quốc tịc h: Việt Nam",
+        "Dân tộc: Kinh Quốc tịch: Việt Nam",  # the label's pieces joined, not taken for the value
         "Quốc tịch: Việt Nam Năm sinh‡975",
     ]
 
@@ -352,3 +352,24 @@ def test_number_words_of_a_date_in_words_are_spelled_right():
         "Ghi chú: Đăng ký lại khai tử",
         "Xã Tam Lãm",
     ]
+
+
+def test_a_labels_word_read_in_two_pieces_is_one_word():
+    words, lines = mend_known_text(
+        _words(
+            "Nơi sin h: xã Đức Tín",
+            "Đã chết vào lú C: 02 giờ 10 phút",
+            "Nơi đăng ký khai t ư: Ủy ban nhân dân",
+            "Dân tộc: Kinh Quốc tịc h: Việt Nam",
+            "Nơi sinh: Bệ ệnh viện Đa khoa",  # a value's pieces are left as read
+        )
+    )
+    assert lines == [
+        "Nơi sinh: xã Đức Tín",
+        "Đã chết vào lúc: 02 giờ 10 phút",
+        "Nơi đăng ký khai tử: Ủy ban nhân dân",
+        "Dân tộc: Kinh Quốc tịch: Việt Nam",
+        "Nơi sinh: Bệ ệnh viện Đa khoa",
+    ]
+    sinh = next(w for w in words if w.text == "sinh:" and w.line == 0)
+    assert sinh.box[0] == 180 and sinh.box[2] == 330  # the box of both pieces
