@@ -29,8 +29,10 @@ a value word that ran into the label's last word (`tộcKinh`) was cut apart bef
   with `Số:` and the number;
 - the first word of a name after a name label (`Họ, chữ đệm, tên:`, `Ông:`) that folds to a
   common surname it is not (`NGUYÊN`) is that surname (`NGUYỄN`; `validate.lexicon`'s names);
-- a name in capitals after a name label whose word the name lexicon knows only with another tone
-  mark (`LÔC`, `THỦ`) is that word (`LỘC`, `THU`);
+- a name in capitals after a name label is tidied where the name lexicon tells (`_tidy_name`):
+  specks and ink around its words dropped, a word read in two pieces joined, the surname's first
+  letter put back (`RẦN` → `TRẦN`), a word known only with another tone mark given it (`LÔC` →
+  `LỘC`);
 - the values of the closed-list labels (`Giới tính:`, `Dân tộc:`, `Quốc tịch:`) read a slip or a
   speck away from one of their list's (`am`, `Kinh 5`, `Wiệt Nam.`) are that value;
 - a date or an area in words (after `bằng chữ:`, or a line of number words only) has its number
@@ -558,31 +560,137 @@ def _untoned(text: str) -> str:
     )
 
 
-def _mend_name_marks(line: list[OcrWord]) -> list[OcrWord]:
-    """A name typed in capitals after a name label whose word the name lexicon does not know but
-    knows with another tone mark only (`LÔC`, `NHÂT`, `DUYỆN`, `THỦ`): that word, the most
-    common such first (`LỘC`, `NHẬT`, `DUYÊN`, `THU`). The name ends at a comma or at a word not
-    in capitals."""
-    out = list(line)
-    lex = None
-    for i in range(len(out) - 1):
-        if not _name_label(out, i):
+def _name_span(words: list[OcrWord], i: int) -> int:
+    """Where the name after the name label `words[i]` ends (exclusive): at a comma (kept), a colon,
+    or a word of two letters or more with a small letter (`năm sinh:`, the next column's `Họ,`)."""
+    j = i + 1
+    while j < len(words):
+        text = words[j].text
+        letters = [c for c in text if c.isalpha()]
+        if text.endswith(":") or (len(letters) > 1 and any(c.islower() for c in letters)):
+            break
+        j += 1
+        if text.endswith(","):
+            break
+    return j
+
+
+def _capitals(text: str) -> bool:
+    return text.isalpha() and text.isupper()
+
+
+def _join(a: OcrWord, b: OcrWord, text: str) -> OcrWord:
+    box = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]), max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
+    return a.model_copy(update={"text": text, "box": box})
+
+
+@functools.cache
+def _surnames_by_tail() -> dict[str, tuple[str, ...]]:
+    """The surnames (in capitals) by their letters after the first."""
+    out: dict[str, list[str]] = {}
+    for name in name_lexicon().surnames:
+        if " " not in name:
+            out.setdefault(name.upper()[1:], []).append(name.upper())
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _tidy_name(name: list[OcrWord]) -> list[OcrWord]:
+    """A name typed in capitals as OCR read it, tidied where the name lexicon tells: ink before a
+    word (`„NGUYỄN`, `-LÊ`) and specks between words (`HÀ s l DIỆU`, `¡} NGUYỄN`) dropped, two
+    words read with a stop between them apart (`BÁ.HÒA`), a word
+    read in two pieces joined (`TH UẬN`, `N GUYỄN`), a lone capital before a word dropped (`E
+    LOÀNG`; `Y` is a name), the surname's first letter read wrong or lost put back where one
+    surname only is so spelled (`RẦN` → `TRẦN`, `IGUYỄN` → `NGUYỄN`, `Ê` → `LÊ`), and a word
+    the lexicon knows only with another tone mark given that mark (`LÔC` → `LỘC`, `THỦ` → `THU`;
+    the most common such word first)."""
+    lex = name_lexicon()
+    out = []
+    for w in name:  # ink read before the word
+        head = w.text.lstrip(_EDGE + "„‚`´'~^-—–¡¿{}[]")
+        if head != w.text and head[:1].isalpha() and head[:1].isupper():
+            w = w.model_copy(update={"text": head})
+        out.append(w)
+
+    k = 0
+    while k < len(out):  # two words read with a stop between them (`BÁ.HÒA`)
+        a, dot, b = out[k].text.partition(".")
+        if dot and _capitals(a) and _capitals(b.rstrip(",")) and lex.knows(a) and lex.knows(b.rstrip(",")):
+            x0, y0, x1, y1 = out[k].box
+            at = x0 + round((x1 - x0) * len(a) / len(out[k].text))
+            out[k : k + 1] = [
+                out[k].model_copy(update={"text": a, "box": (x0, y0, at, y1)}),
+                out[k].model_copy(update={"text": b, "box": (at, y0, x1, y1)}),
+            ]
+        k += 1
+
+    def named(k: int) -> bool:
+        return any(_capitals(w.text.strip(_EDGE)) and len(w.text.strip(_EDGE)) > 1 for w in out[k:])
+
+    k = 0
+    while k < len(out):  # specks between the words
+        text = out[k].text
+        if not any(c.isupper() for c in text) and sum(c.isalpha() for c in text) <= 1 and named(k + 1):
+            del out[k]
+        else:
+            k += 1
+    k = 0
+    while k + 1 < len(out):  # a word read in two pieces
+        a, b = out[k].text, out[k + 1].text
+        both = a + b.rstrip(",")
+        if (
+            _capitals(a)
+            and _capitals(b.rstrip(","))
+            and lex.knows(both)
+            and not (lex.knows(a) and lex.knows(b.rstrip(",")))
+        ):
+            out[k : k + 2] = [_join(out[k], out[k + 1], a + b)]
+        k += 1
+
+    def surname(text: str) -> str | None:
+        found = {*_surnames_by_tail().get(text[1:], ()), *_surnames_by_tail().get(text, ())}
+        return found.pop() if len(found) == 1 else None
+
+    k = 0
+    while k + 1 < len(out):  # a lone capital
+        text = out[k].text
+        if (
+            len(text) == 1
+            and text.isupper()
+            and text != "Y"
+            and named(k + 1)
+            and not (k == 0 and surname(text))
+        ):
+            del out[k]
+        else:
+            k += 1
+    for k, w in enumerate(out):
+        text = w.text.strip(_EDGE)
+        if not text or lex.knows(text) or not (_capitals(text) or (k == 0 and _capitals(text[1:]))):
             continue
-        for j in range(i + 1, len(out)):
-            text = out[j].text.strip(_EDGE)
-            if not text or not text.isalpha() or not text.isupper():
-                break
-            lex = lex or name_lexicon()
-            if not lex.knows(text):
-                same = [
-                    c
-                    for c in lex.syllable_by_fold.get(fold(text), ())
-                    if _untoned(c.upper()) == _untoned(text)
-                ]
-                if same:
-                    out[j] = out[j].model_copy(update={"text": out[j].text.replace(text, same[0].upper(), 1)})
-            if out[j].text.endswith(","):
-                break
+        spelled = None
+        if k == 0:  # the surname: its first letter read wrong or lost
+            spelled = surname(text)
+        if spelled is None and _capitals(text):
+            same = [
+                c for c in lex.syllable_by_fold.get(fold(text), ()) if _untoned(c.upper()) == _untoned(text)
+            ]
+            spelled = same[0].upper() if same else None
+        if spelled is not None:
+            out[k] = w.model_copy(update={"text": w.text.replace(text, spelled, 1)})
+    return out
+
+
+def _mend_name_marks(line: list[OcrWord]) -> list[OcrWord]:
+    """The names in capitals after the line's name labels tidied (`_tidy_name`)."""
+    out = list(line)
+    i = 0
+    while i < len(out) - 1:
+        if _name_label(out, i):
+            end = _name_span(out, i)
+            name = out[i + 1 : end]
+            if name:
+                out[i + 1 : end] = _tidy_name(name)
+        i += 1
     return out
 
 

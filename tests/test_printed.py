@@ -373,3 +373,35 @@ def test_a_labels_word_read_in_two_pieces_is_one_word():
     ]
     sinh = next(w for w in words if w.text == "sinh:" and w.line == 0)
     assert sinh.box[0] == 180 and sinh.box[2] == 330  # the box of both pieces
+
+
+def test_a_name_in_capitals_is_tidied_where_the_name_lexicon_tells():
+    """Tesseract's readings of names on generated pages: ink and specks around the words, a word
+    in two pieces, a lone capital, the surname's first letter wrong or lost."""
+    got = _mended(
+        "Họ, chữ đệm, tên: HÀ s l DIỆU ĐÀO Họ, chữ đệm, tên: ¡} NGUYỄN CÔNG GIANG",
+        "Họ, chữ đệm, tên người cha: P HẠM CÔNG VINH",
+        "Họ, chữ đệm, tên người đi khai tử: -LÊ TRỌNG ` THUÂN",
+        "Họ, chữ đệm, tên: E LOÀNG THẾ MẠNH",
+        "Họ và tên mẹ: RẦN THỊ THƠM",
+        "Họ và tên người đi khai sinh: IGUYỄN HỒNG TUYẾT TRANG",
+        "Họ và tên: Ê NHẬT NAM",
+        "Họ và tên cha: LÊ HỮU BÁ.HÒA",
+        "Họ, chữ đệm, tên: Y MOAN ÊBAN",  # `Y` is a name
+        "Ông: HUỲNH VĂN AN, năm sinh: 1951",  # the name ends at its comma
+    )
+    assert got == [
+        "Họ, chữ đệm, tên: HÀ DIỆU ĐÀO Họ, chữ đệm, tên: NGUYỄN CÔNG GIANG",
+        "Họ, chữ đệm, tên người cha: PHẠM CÔNG VINH",
+        "Họ, chữ đệm, tên người đi khai tử: LÊ TRỌNG THUẬN",
+        "Họ, chữ đệm, tên: HOÀNG THẾ MẠNH",
+        "Họ và tên mẹ: TRẦN THỊ THƠM",
+        "Họ và tên người đi khai sinh: NGUYỄN HỒNG TUYẾT TRANG",
+        "Họ và tên: LÊ NHẬT NAM",
+        "Họ và tên cha: LÊ HỮU BÁ HÒA",
+        "Họ, chữ đệm, tên: Y MOAN ÊBAN",
+        "Ông: HUỲNH VĂN AN, năm sinh: 1951",
+    ]
+    words = mend_known_text(_words("Họ, chữ đệm, tên người cha: P HẠM CÔNG VINH"))[0]
+    pham = next(w for w in words if w.text == "PHẠM")
+    assert pham.box[0] < pham.box[2] and pham.box[2] - pham.box[0] > 80  # the box of both pieces
