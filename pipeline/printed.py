@@ -236,7 +236,16 @@ def _match(
             return pairs
         if ocr is not None and n < last and ocr.endswith(":") and not word.endswith(":"):
             return []
-        if ocr is not None and _same(ocr, keys[j], word, key):
+        if (
+            ocr is not None
+            and len(key) == 1
+            and j + 1 < len(line)
+            and line[j + 1].text in (".", ")")
+            and _same(ocr + line[j + 1].text, key, word, key)
+        ):
+            pairs.append((j, word + "\1"))  # an item's letter and its stop read apart (`b .`)
+            j += 2
+        elif ocr is not None and _same(ocr, keys[j], word, key):
             pairs.append((j, word))
             j += 1
         elif (
@@ -244,6 +253,8 @@ def _match(
             and len(key) >= 2
             and j + 1 < len(line)
             and not ocr.endswith(":")
+            and any(c.isalpha() for c in ocr)
+            and any(c.isalpha() for c in line[j + 1].text)
             and _same(joined := ocr + line[j + 1].text, _key(joined), word, key)
         ):
             pairs.append((j, word + "\1"))  # the word read in two pieces (`sin h:`, `lú C:`)

@@ -405,3 +405,16 @@ def test_a_name_in_capitals_is_tidied_where_the_name_lexicon_tells():
     words = mend_known_text(_words("Họ, chữ đệm, tên người cha: P HẠM CÔNG VINH"))[0]
     pham = next(w for w in words if w.text == "PHẠM")
     assert pham.box[0] < pham.box[2] and pham.box[2] - pham.box[0] > 80  # the box of both pieces
+
+
+def test_a_speck_is_not_taken_for_a_piece_of_a_labels_word():
+    got = _mended(
+        "Tỉnh Bà Rịa - Nơi cư trú: Ấp Nam",
+        "a . Thửa đất số: 907; Tờ bản đồ số: 12",  # `a.` or `a)`: the forms print both, left as read
+        "b . Diện tích: 58 m² (bằng chữ: năm mươi tám mét vuông)",
+    )
+    assert got == [
+        "Tỉnh Bà Rịa - Nơi cư trú: Ấp Nam",
+        "a . Thửa đất số: 907; Tờ bản đồ số: 12",
+        "b. Diện tích: 58 m² (bằng chữ: năm mươi tám mét vuông)",
+    ]
