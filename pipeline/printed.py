@@ -510,12 +510,18 @@ def _item_numbers() -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(out)
 
 
+@functools.cache
+def _item_heads() -> frozenset[str]:
+    """The first words (folded keys) of the phrases' words after their item numbers."""
+    return frozenset(tail[0] for tail, _ in _item_numbers())
+
+
 def _mend_item_number(line: list[OcrWord]) -> list[OcrWord]:
     """A line opening with a printed phrase's words but its item number (`Người sử dụng đất, chủ
     sở hữu nhà ở …` without its `I.`: Tesseract drops a lone `I` now and then) gets the number
     back, in a box left of the first word; only where every phrase the line's words could be
     has that number (not the land forms' `a)` and `a.` before `Thửa đất số:`)."""
-    if not line or _ITEM.match(line[0].text):
+    if not line or _ITEM.match(line[0].text) or _key(line[0].text) not in _item_heads():
         return line
     keys = [k for k in (_key(w.text) for w in line) if k]
     items = set()
@@ -789,6 +795,10 @@ def _mend_number_words(line: list[OcrWord]) -> list[OcrWord]:
         None,
     )
     if start is None:
+        if len(line) < _NUMBER_WORDS_LINE or not snap_number_word(
+            line[0].text.strip(_EDGE), approximate=False
+        ):
+            return line
         keys = [_key(w.text) for w in line]
         whole = len(line) >= _NUMBER_WORDS_LINE and all(
             snap_number_word(w.text.strip(_EDGE), approximate=False)
