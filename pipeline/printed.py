@@ -37,6 +37,8 @@ a value word that ran into the label's last word (`tộcKinh`) was cut apart bef
   speck away from one of their list's (`am`, `Kinh 5`, `Wiệt Nam.`) are that value;
 - a date or an area in words (after `bằng chữ:`, or a line of number words only) has its number
   words spelled right (`lãm` → `lăm`, `BẤY` → `BẨY`: `validate.number_words.snap_number_word`);
+- the phrases the typed values repeat (`Ủy ban nhân dân`, `Bệnh viện Đa khoa`) are spelled right
+  where their marks slipped or one word was read a letter off (`ly ban`, `Bênh viên`);
 - `m2` or `m?` after a number is `m²`;
 - a line opening with a printed phrase but its item number (`I.` lost) gets the number back where
   the forms print those words after one number only; the death certificate's `do … cấp` row ends
@@ -822,6 +824,59 @@ def _mend_number_words(line: list[OcrWord]) -> list[OcrWord]:
     return out
 
 
+#: Phrases the typed values repeat word for word (issuers, facilities, identity papers).
+_VALUE_PHRASES = (
+    "Ủy ban nhân dân",
+    "Bệnh viện Đa khoa",
+    "Cục Cảnh sát QLHC về TTXH",
+    "Chứng minh nhân dân",
+    "Căn cước công dân",
+)
+
+
+@functools.cache
+def _value_phrases() -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """The value phrases (folded words, words) by their last folded word."""
+    out: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for phrase in _VALUE_PHRASES:
+        words = tuple(phrase.split())
+        out.setdefault(fold(words[-1]), []).append((tuple(fold(w) for w in words), words))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _mend_value_phrases(line: list[OcrWord]) -> list[OcrWord]:
+    """A phrase the typed values repeat (`Ủy ban nhân dân`, `Bệnh viện Đa khoa`) read with its
+    marks slipped or one word a letter off (`UY ban`, `ly ban`, `Bênh viên`, `3ệnh viện`,
+    `Đạ khoa`, `Cuc Cảnh sát`) written as it is spelled; the words' case must be the phrase's (a heading
+    in capitals, `ỦY BAN NHÂN DÂN`, is left as read), and a word a letter off is not the end of
+    a word read in two pieces (`Bệ ệnh`)."""
+    out = list(line)
+    for end in range(len(out)):
+        for keys, words in _value_phrases().get(_key(out[end].text), ()):
+            start = end + 1 - len(keys)
+            if start < 0:
+                continue
+            run = out[start : end + 1]
+            texts = [w.text.strip(_EDGE) for w in run]
+            if texts == list(words) or any(
+                _case(t) != _case(w) for t, w in zip(texts[1:], words[1:], strict=True)
+            ):
+                continue
+            off = [k for k, (t, key) in enumerate(zip(texts, keys, strict=True)) if fold(t) != key]
+            if off:
+                k = off[0]
+                piece = fold(out[start + k - 1].text) if start + k > 0 else ""
+                if len(off) > 1 or not _near(fold(texts[k]).lstrip("0123456789"), keys[k]):
+                    continue
+                if piece and keys[k].startswith(piece):
+                    continue
+            for k, (w, t, word) in enumerate(zip(run, texts, words, strict=True)):
+                if t != word and t:
+                    out[start + k] = w.model_copy(update={"text": w.text.replace(t, word, 1)})
+            break
+    return out
+
+
 def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
     """The page's words (in lines, reading order) with the forms' printed phrases, surnames after
     name labels and `m²` put back where recognition slipped on them (see the module docstring)."""
@@ -832,5 +887,6 @@ def mend_printed(words: list[OcrWord]) -> list[OcrWord]:
     for line in lines.values():
         line = _mend_item_number(_mend_number_label(_mend_line(line)))
         line = _mend_ia(_mend_units(_mend_name_marks(_mend_surname(line))))
-        out += _mend_number_words(_mend_closed_values(_mend_cause(_mend_issuer_row(line))))
+        line = _mend_closed_values(_mend_cause(_mend_issuer_row(line)))
+        out += _mend_value_phrases(_mend_number_words(line))
     return out

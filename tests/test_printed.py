@@ -418,3 +418,24 @@ def test_a_speck_is_not_taken_for_a_piece_of_a_labels_word():
         "a . Thửa đất số: 907; Tờ bản đồ số: 12",
         "b. Diện tích: 58 m² (bằng chữ: năm mươi tám mét vuông)",
     ]
+
+
+def test_phrases_the_values_repeat_are_spelled_right():
+    got = _mended(
+        "Nơi đăng ký kết hôn: ly ban nhân dân xã Bắc Sơn",  # one word a letter off
+        "Nơi chết: Bênh viên Đạ khoa tỉnh Long An",  # marks slipped
+        "do Cuc Cảnh sát QLHC về TTXH cấp ngày 07/10/2012",
+        "Giấy tờ tùy thân: Chứng mỉnh nhân dân số 297894986",
+        "ỦY BAN NHÂN DÂN",  # a heading in capitals stays
+        "Nơi sinh: Bệ ệnh viện Đa khoa tỉnh Hải Dương",  # `ệnh` ends a word read in two pieces
+        "Ủy ban nhân xã Kim Tân",  # a word lost: not the phrase
+    )
+    assert got == [
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Bắc Sơn",
+        "Nơi chết: Bệnh viện Đa khoa tỉnh Long An",
+        "do Cục Cảnh sát QLHC về TTXH cấp ngày 07/10/2012",
+        "Giấy tờ tùy thân: Chứng minh nhân dân số 297894986",
+        "ỦY BAN NHÂN DÂN",
+        "Nơi sinh: Bệ ệnh viện Đa khoa tỉnh Hải Dương",
+        "Ủy ban nhân xã Kim Tân",
+    ]
