@@ -39,7 +39,7 @@ a value word that ran into the label's last word (`tộcKinh`) was cut apart bef
   words spelled right (`lãm` → `lăm`, `BẤY` → `BẨY`: `validate.number_words.snap_number_word`);
 - the phrases the typed values repeat (`Ủy ban nhân dân`, `Bệnh viện Đa khoa`) are spelled right
   where their marks slipped or one word was read a letter off (`ly ban`, `Bênh viên`);
-- `m2` or `m?` after a number is `m²`;
+- `m2`, `m?` or `mỶ` after a number is `m²`, and `77m2` is `77 m²`;
 - a line opening with a printed phrase but its item number (`I.` lost) gets the number back where
   the forms print those words after one number only; the death certificate's `do … cấp` row ends
   with its stop; a cause of death after `Nguyên nhân chết:` gets the marks the causes' table gives
@@ -399,12 +399,26 @@ def _mend_surname(line: list[OcrWord]) -> list[OcrWord]:
     return out
 
 
-#: The square-metre sign as OCR reads it after an area (`80,0 m2`, `1763,5 m?`).
-_SQUARE_METRE = re.compile(r"^m[2?²](?=[,.;)]*$)")
+#: The square-metre sign as OCR reads it after an area (`80,0 m2`, `1763,5 m?`, `242,0 mỶ,`).
+_SQUARE_METRE = re.compile(r"^m[2?²Ỷỷ‡](?=[,.;)]*$)")
+#: An area and its unit read as one word (`77m2`).
+_AREA_AND_UNIT = re.compile(r"^(\d[\d.,]*)(m[2²])([,.;)]*)$")
 
 
 def _mend_units(line: list[OcrWord]) -> list[OcrWord]:
-    out = list(line)
+    """`m2`, `m?`, `mỶ`, `m‡` after a number are `m²`; `77m2` is `77 m²`."""
+    out = []
+    for w in line:
+        m = _AREA_AND_UNIT.match(w.text)
+        if m is None:
+            out.append(w)
+            continue
+        x0, y0, x1, y1 = w.box
+        at = x0 + round((x1 - x0) * len(m.group(1)) / len(w.text))
+        out += [
+            w.model_copy(update={"text": m.group(1), "box": (x0, y0, at, y1)}),
+            w.model_copy(update={"text": "m²" + m.group(3), "box": (at, y0, x1, y1)}),
+        ]
     for i in range(1, len(out)):
         text = out[i].text
         if _SQUARE_METRE.match(text) and text[1] != "²" and _NUMBER.match(out[i - 1].text.rstrip(",.;")):

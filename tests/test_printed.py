@@ -191,6 +191,8 @@ def test_square_metres_after_an_area_and_ia_in_place_names():
     got = _mended(
         "c) Diện tích: 80,0 m2, (bằng chữ: Tám mươi mét vuông)",
         "1763,5 m?",
+        "c) Diện tích: 242,0 mỶ, (bằng chữ:",
+        "77m2",  # the area and its unit run together
         "Km2 m2",  # no number before: stays
         "Thôn Tân Lập, thị trấn la Kha, huyện la Grai, tỉnh Gia Lai",
         "xã la Hờ",  # no unit `Ia Hờ` in the tables: stays
@@ -198,6 +200,8 @@ def test_square_metres_after_an_area_and_ia_in_place_names():
     assert got == [
         "c) Diện tích: 80,0 m², (bằng chữ: Tám mươi mét vuông)",
         "1763,5 m²",
+        "c) Diện tích: 242,0 m², (bằng chữ:",
+        "77 m²",
         "Km2 m2",
         "Thôn Tân Lập, thị trấn Ia Kha, huyện Ia Grai, tỉnh Gia Lai",
         "xã la Hờ",
