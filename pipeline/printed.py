@@ -255,6 +255,8 @@ def _match(
             and len(key) >= 2
             and j + 1 < len(line)
             and not ocr.endswith(":")
+            and keys[j]
+            and key.startswith(keys[j])
             and any(c.isalpha() for c in ocr)
             and any(c.isalpha() for c in line[j + 1].text)
             and _same(joined := ocr + line[j + 1].text, _key(joined), word, key)
@@ -316,7 +318,9 @@ def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
             candidates = candidates + index[keys[i + 1]]
         tries = sorted(set(candidates), key=lambda p: -len(p[0])) if candidates else []
         passes = [(p, False, False) for p in tries] + [(p, True, False) for p in tries]
-        for phrase, run_into, wrapped in passes + [(p, False, True) for p in tries]:
+        rest = len(out) - i
+        wraps = [(p, False, True) for p in tries if len(p[0]) > rest]  # the line ends inside it
+        for phrase, run_into, wrapped in passes + wraps:
             pairs = _match(out, keys, i, phrase, run_into, wrapped)
             if not pairs:
                 continue
