@@ -95,8 +95,8 @@ def test_a_labels_last_word_read_cut_short_is_put_back_and_the_value_cut_off():
         "Nơi đăng ký khai sinh: Ủy ban nhân dân",
         "Ngày, tháng, năm đăng ký: 99/03/2024",
         "Giấy tờ tùy Thẻ",
-        "Dân tộc: &inh Quốc tịch: iệt Nam Nơi đăng ký khai sinh: Ủy",
-        "Mã Giấy chứng nhậ n: VMCEMWCBYJ8U",  # left as read: no value to cut off
+        "Dân tộc: Kinh Quốc tịch: Việt Nam Nơi đăng ký khai sinh: Ủy",  # the values cut off then snapped
+        "Mã Giấy chứng nhận: VMCEMWCBYJ8U",  # no value to cut off: the word's two pieces joined
     ]
     label, value = (w for w in words if w.line == 3 and w.text in ("ký:", "99/03/2024"))
     assert label.box[2] == value.box[0] and label.box[0] < label.box[2] < value.box[2]
@@ -115,6 +115,59 @@ def test_a_garbled_number_label_before_a_number_is_so():
     ]
 
 
+def test_a_number_label_read_without_its_stop_or_run_into_its_number_is_so():
+    """`Số` without its colon before a register number and `Quyển số:` or the line's end, `sø` (no
+    Vietnamese syllable) before one, `Số` with the number run into it, and specks before the
+    number (Tesseract's readings of hard generated pages); an address's `Số 11T`, an identity
+    number's `số` and a line that goes on otherwise stay."""
+    got = _mended(
+        "Số 95 Quyển số: 02/2018",
+        "Số 38/TLKT-BS",
+        "sø 282",
+        "sœ 83 Quyển số: 02/2017",
+        "Số46 Quyển số: 02/2024",
+        "Số: ,203",
+        "Số. .121 Quyển số:",
+        "Số 11T",
+        "số 051186844405",
+        "Số 40/16, đường Nguyễn Văn Cừ",
+        "Số 12 người",
+    )
+    assert got == [
+        "Số: 95 Quyển số: 02/2018",
+        "Số: 38/TLKT-BS",
+        "Số: 282",
+        "Số: 83 Quyển số: 02/2017",
+        "Số: 46 Quyển số: 02/2024",
+        "Số: 203",
+        "Số: 121 Quyển số:",
+        "Số 11T",
+        "số 051186844405",
+        "Số 40/16, đường Nguyễn Văn Cừ",
+        "Số 12 người",
+    ]
+    words = mend_known_text(_words("Số46 Quyển số: 02/2024"))[0]
+    label, number = words[0], words[1]
+    assert (label.text, number.text) == ("Số:", "46") and label.box[2] == number.box[0]
+
+
+def test_roman_item_numbers_read_as_h_and_a_wrapped_header_are_put_back():
+    got = _mended(
+        "IH. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liền với đất",  # `II` run together as `H`
+        "H. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+        "Xác nhận của cơ quan có thấm",  # `thẩm quyền` wrapped in its table cell
+        "H. Nguyễn Văn An",  # no printed phrase goes on
+        "Xác nhận của cơ quan có",  # too short a start to tell
+    )
+    assert got == [
+        "III. Sơ đồ thửa đất, nhà ở và tài sản khác gắn liền với đất",
+        "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+        "Xác nhận của cơ quan có thẩm",
+        "H. Nguyễn Văn An",
+        "Xác nhận của cơ quan có",
+    ]
+
+
 def test_a_surname_after_a_name_label_gets_its_diacritics():
     got = _mended(
         "Họ, chữ đệm, tên: NGUYÊN DIÊU NGÂN",
@@ -125,7 +178,7 @@ def test_a_surname_after_a_name_label_gets_its_diacritics():
         "Nguyên nhân chết: Bệnh phổi",
     )
     assert got == [
-        "Họ, chữ đệm, tên: NGUYỄN DIÊU NGÂN",  # the given name is not looked at
+        "Họ, chữ đệm, tên: NGUYỄN DIỆU NGÂN",  # `DIÊU` no name the lexicon knows: `_mend_name_marks`
         "Họ, chữ đệm, tên người mẹ: PHẠM THU THỊ NGUYỆT",
         "Ông: NGUYỄN MẠNH CƯỜNG, năm sinh: 1992",
         "Họ và tên: LÃ VĂN AN",
@@ -138,6 +191,8 @@ def test_square_metres_after_an_area_and_ia_in_place_names():
     got = _mended(
         "c) Diện tích: 80,0 m2, (bằng chữ: Tám mươi mét vuông)",
         "1763,5 m?",
+        "c) Diện tích: 242,0 mỶ, (bằng chữ:",
+        "77m2",  # the area and its unit run together
         "Km2 m2",  # no number before: stays
         "Thôn Tân Lập, thị trấn la Kha, huyện la Grai, tỉnh Gia Lai",
         "xã la Hờ",  # no unit `Ia Hờ` in the tables: stays
@@ -145,6 +200,8 @@ def test_square_metres_after_an_area_and_ia_in_place_names():
     assert got == [
         "c) Diện tích: 80,0 m², (bằng chữ: Tám mươi mét vuông)",
         "1763,5 m²",
+        "c) Diện tích: 242,0 m², (bằng chữ:",
+        "77 m²",
         "Km2 m2",
         "Thôn Tân Lập, thị trấn Ia Kha, huyện Ia Grai, tỉnh Gia Lai",
         "xã la Hờ",
@@ -237,4 +294,152 @@ def test_a_long_printed_phrase_with_two_words_under_a_signature_is_put_back():
     assert _mended("(Ký, ghi rõ họ tên: chức vụ và đóng dấu)", "Số: 12 Quyển số: 01 ngày 02/03/2020 tại") == [
         "(Ký, ghi rõ họ tên: chức vụ và đóng dấu)",
         "Số: 12 Quyển số: 01 ngày 02/03/2020 tại",
+    ]
+
+
+def test_a_lost_item_number_the_issuers_stop_and_a_causes_marks_are_put_back():
+    got = _mended(
+        "Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",  # `I.` lost
+        "Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất:",  # `1.` lost (the 2024 form)
+        "Thửa đất số: 1281, tờ bản đồ số: 67",  # `a)` or `a.`: the forms print both, left as read
+        "do Ủy ban nhân dân xã Thạnh Mỹ cấp",  # the row's closing stop lost
+        "Nguyên nhân chết: Đột quy",
+        "do Công an tỉnh cấp ngày 07/10/2012",  # goes on after `cấp`
+        "Nguyên nhân chết: Tai nạn giao thông",  # already as the table spells it
+    )
+    assert got == [
+        "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+        "1. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất:",
+        "Thửa đất số: 1281, tờ bản đồ số: 67",
+        "do Ủy ban nhân dân xã Thạnh Mỹ cấp.",
+        "Nguyên nhân chết: Đột quỵ",
+        "do Công an tỉnh cấp ngày 07/10/2012",
+        "Nguyên nhân chết: Tai nạn giao thông",
+    ]
+    words = mend_known_text(_words("Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác"))[0]
+    assert words[0].text == "I." and words[0].box[2] < words[1].box[0]
+
+
+def test_a_names_tone_slip_and_closed_list_values_are_put_back():
+    got = _mended(
+        "Họ, chữ đệm, tên: ĐINH ANH LÔC",  # `LÔC`: no name; `LỘC` is, a tone mark away
+        "Bà: NGUYỄN NGỌC THỦ, năm sinh: 1962",
+        "Họ, chữ đệm, tên: TRẦN THỂ AN",  # `THỂ` is a name the lexicon knows: kept
+        "Giới tính: am Dân tộc: đinh Quốc tịch: Wiệt Nam.",
+        "Giới tính: lữ Dân tộc: Kinh 5 Quốc tịch: Việt 2 Nam Năm sinh: 1975",
+        "Dân tộc: Kinh Quốc tịc h: Việt Nam",  # a label read in pieces is not taken into the value
+        "Quốc tịch: Việt Nam Năm sinh‡975",  # the next label read garbled stays
+    )
+    assert got == [
+        "Họ, chữ đệm, tên: ĐINH ANH LỘC",
+        "Bà: NGUYỄN NGỌC THU, năm sinh: 1962",
+        "Họ, chữ đệm, tên: TRẦN THỂ AN",
+        "Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam",
+        "Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam Năm sinh: 1975",
+        "Dân tộc: Kinh Quốc tịch: Việt Nam",  # the label's pieces joined, not taken for the value
+        "Quốc tịch: Việt Nam Năm sinh‡975",
+    ]
+
+
+def test_number_words_of_a_date_in_words_are_spelled_right():
+    got = _mended(
+        "Ngày, tháng, năm sinh: 27/11/2019 ghi bằng chữ: NGÀY HAI BẤY, THÁNG MƯỜI MỘT,",
+        "ghi bằng chữ: Ngày hai mươi lãm tháng một năm hai nghìn không trặm hai mươi",
+        "ngàn chín trăm chín lãm",  # the value wrapped: a line of number words only
+        "Ghi chú: Đăng ký lại khai tử",  # not a value in words: `tử` is no `tư`
+        "Xã Tam Lãm",  # no number word line
+    )
+    assert got == [
+        "Ngày, tháng, năm sinh: 27/11/2019 ghi bằng chữ: NGÀY HAI BẨY, THÁNG MƯỜI MỘT,",
+        "ghi bằng chữ: Ngày hai mươi lăm tháng một năm hai nghìn không trăm hai mươi",
+        "ngàn chín trăm chín lăm",
+        "Ghi chú: Đăng ký lại khai tử",
+        "Xã Tam Lãm",
+    ]
+
+
+def test_a_labels_word_read_in_two_pieces_is_one_word():
+    words, lines = mend_known_text(
+        _words(
+            "Nơi sin h: xã Đức Tín",
+            "Đã chết vào lú C: 02 giờ 10 phút",
+            "Nơi đăng ký khai t ư: Ủy ban nhân dân",
+            "Dân tộc: Kinh Quốc tịc h: Việt Nam",
+            "Nơi sinh: Bệ ệnh viện Đa khoa",  # a value's pieces are left as read
+        )
+    )
+    assert lines == [
+        "Nơi sinh: xã Đức Tín",
+        "Đã chết vào lúc: 02 giờ 10 phút",
+        "Nơi đăng ký khai tử: Ủy ban nhân dân",
+        "Dân tộc: Kinh Quốc tịch: Việt Nam",
+        "Nơi sinh: Bệ ệnh viện Đa khoa",
+    ]
+    sinh = next(w for w in words if w.text == "sinh:" and w.line == 0)
+    assert sinh.box[0] == 180 and sinh.box[2] == 330  # the box of both pieces
+
+
+def test_a_name_in_capitals_is_tidied_where_the_name_lexicon_tells():
+    """Tesseract's readings of names on generated pages: ink and specks around the words, a word
+    in two pieces, a lone capital, the surname's first letter wrong or lost."""
+    got = _mended(
+        "Họ, chữ đệm, tên: HÀ s l DIỆU ĐÀO Họ, chữ đệm, tên: ¡} NGUYỄN CÔNG GIANG",
+        "Họ, chữ đệm, tên người cha: P HẠM CÔNG VINH",
+        "Họ, chữ đệm, tên người đi khai tử: -LÊ TRỌNG ` THUÂN",
+        "Họ, chữ đệm, tên: E LOÀNG THẾ MẠNH",
+        "Họ và tên mẹ: RẦN THỊ THƠM",
+        "Họ và tên người đi khai sinh: IGUYỄN HỒNG TUYẾT TRANG",
+        "Họ và tên: Ê NHẬT NAM",
+        "Họ và tên cha: LÊ HỮU BÁ.HÒA",
+        "Họ, chữ đệm, tên: Y MOAN ÊBAN",  # `Y` is a name
+        "Ông: HUỲNH VĂN AN, năm sinh: 1951",  # the name ends at its comma
+    )
+    assert got == [
+        "Họ, chữ đệm, tên: HÀ DIỆU ĐÀO Họ, chữ đệm, tên: NGUYỄN CÔNG GIANG",
+        "Họ, chữ đệm, tên người cha: PHẠM CÔNG VINH",
+        "Họ, chữ đệm, tên người đi khai tử: LÊ TRỌNG THUẬN",
+        "Họ, chữ đệm, tên: HOÀNG THẾ MẠNH",
+        "Họ và tên mẹ: TRẦN THỊ THƠM",
+        "Họ và tên người đi khai sinh: NGUYỄN HỒNG TUYẾT TRANG",
+        "Họ và tên: LÊ NHẬT NAM",
+        "Họ và tên cha: LÊ HỮU BÁ HÒA",
+        "Họ, chữ đệm, tên: Y MOAN ÊBAN",
+        "Ông: HUỲNH VĂN AN, năm sinh: 1951",
+    ]
+    words = mend_known_text(_words("Họ, chữ đệm, tên người cha: P HẠM CÔNG VINH"))[0]
+    pham = next(w for w in words if w.text == "PHẠM")
+    assert pham.box[0] < pham.box[2] and pham.box[2] - pham.box[0] > 80  # the box of both pieces
+
+
+def test_a_speck_is_not_taken_for_a_piece_of_a_labels_word():
+    got = _mended(
+        "Tỉnh Bà Rịa - Nơi cư trú: Ấp Nam",
+        "a . Thửa đất số: 907; Tờ bản đồ số: 12",  # `a.` or `a)`: the forms print both, left as read
+        "b . Diện tích: 58 m² (bằng chữ: năm mươi tám mét vuông)",
+    )
+    assert got == [
+        "Tỉnh Bà Rịa - Nơi cư trú: Ấp Nam",
+        "a . Thửa đất số: 907; Tờ bản đồ số: 12",
+        "b. Diện tích: 58 m² (bằng chữ: năm mươi tám mét vuông)",
+    ]
+
+
+def test_phrases_the_values_repeat_are_spelled_right():
+    got = _mended(
+        "Nơi đăng ký kết hôn: ly ban nhân dân xã Bắc Sơn",  # one word a letter off
+        "Nơi chết: Bênh viên Đạ khoa tỉnh Long An",  # marks slipped
+        "do Cuc Cảnh sát QLHC về TTXH cấp ngày 07/10/2012",
+        "Giấy tờ tùy thân: Chứng mỉnh nhân dân số 297894986",
+        "ỦY BAN NHÂN DÂN",  # a heading in capitals stays
+        "Nơi sinh: Bệ ệnh viện Đa khoa tỉnh Hải Dương",  # `ệnh` ends a word read in two pieces
+        "Ủy ban nhân xã Kim Tân",  # a word lost: not the phrase
+    )
+    assert got == [
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Bắc Sơn",
+        "Nơi chết: Bệnh viện Đa khoa tỉnh Long An",
+        "do Cục Cảnh sát QLHC về TTXH cấp ngày 07/10/2012",
+        "Giấy tờ tùy thân: Chứng minh nhân dân số 297894986",
+        "ỦY BAN NHÂN DÂN",
+        "Nơi sinh: Bệ ệnh viện Đa khoa tỉnh Hải Dương",
+        "Ủy ban nhân xã Kim Tân",
     ]

@@ -365,3 +365,16 @@ def test_full_stop_for_a_comma_between_the_parts_of_a_date_in_words():
     assert snap_date_words("Ngày mồng năm tháng. năm, năm hai nghìn").value.startswith(
         "Ngày mồng năm tháng năm,"
     )
+
+
+def test_snap_number_word_spells_a_number_word_read_with_a_slip():
+    from sohoa.pipeline.validate.number_words import snap_number_word
+
+    assert snap_number_word("lãm") == "lăm"
+    assert snap_number_word("BẤY") == "BẨY"  # of bảy / bẩy, the one with the reading's marks
+    assert snap_number_word("trặm") == "trăm"
+    assert snap_number_word("Ngày") == "Ngày"
+    assert snap_number_word("tử") == "tư"  # a number word's slip: callers give it number words only
+    assert snap_number_word("mưoi") is None  # mười or mươi: not clear
+    assert snap_number_word("m2") is None and snap_number_word("bằng") is None  # units, `bằng chữ`
+    assert snap_number_word("Nguyễn") is None  # (`Bình` would be `Linh`: callers give it number words)

@@ -45,6 +45,7 @@ __all__ = [
     "parse_date_words",
     "parse_number_words",
     "snap_area_words",
+    "snap_number_word",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -159,6 +160,39 @@ def _approximate(key: str) -> str | None:
         return None
     near = [k for k in _FUZZY_KEYS if Levenshtein.distance(key, k, score_cutoff=1) <= 1]
     return near[0] if len(near) == 1 else None
+
+
+def _untoned(text: str) -> str:
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in unicodedata.normalize("NFD", text) if c not in _TONES)
+    )
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def snap_number_word(word: str, *, approximate: bool = True) -> str | None:
+    """A number word (of a date or an area in words) read with a slip in its marks or, with
+    `approximate`, a letter off (`lãm`, `BẤY`, `trặm`, `gày`): its spelling (`lăm`, `BẨY`, `trăm`,
+    `ngày`) in the reading's case; of two spellings the one with the reading's vowel marks
+    (`bẩy` for `bấy`). The word itself when it is spelled right; None when it is no number word
+    or the spelling is not clear. Units and `bằng chữ` are not number words here."""
+    lower = nfc(word).lower()
+    tok = _word(lower)
+    if tok is None or tok.kind == UNIT or (tok.approximate and not approximate):
+        return None
+    spellings = _VOCAB[tok.key][2]
+    if lower in spellings:
+        return word
+    pick = sorted(spellings)
+    if len(pick) > 1:
+        pick = [s for s in pick if _untoned(s) == _untoned(lower)]
+    if len(pick) != 1:
+        return None
+    spelled = pick[0]
+    if word.isupper():
+        return spelled.upper()
+    return spelled[:1].upper() + spelled[1:] if word[:1].isupper() else spelled
 
 
 def _confidence(toks: list[_Tok], abbreviated: bool = False) -> float:
