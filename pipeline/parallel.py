@@ -5,9 +5,9 @@ threaded), so N cores read N pages at once without oversubscription; the models 
 worker between pages and inputs. The page image is decoded once, by the reader in the parent, and
 handed to a worker as raw pixels in memory both processes map (`_PixelBuffer`); the worker sends
 back the words and geometry, and the grey OCR image (later stages re-read crops of it) in that same
-memory, and the parent turns its own copy of the scan upright, so no image is decoded or encoded twice (the scanner's JPEG bytes a page may carry stay in the parent). At
-most one page per worker is in flight, so memory is bounded by the number of workers, not the
-length of the input; a worker lets go of each page before the next, and hands the freed memory
+memory, and the parent turns its own copy of the scan upright, so no image is decoded or encoded
+twice (the scanner's JPEG bytes a page may carry stay in the parent). At most one page per worker
+is in flight, so memory is bounded by the number of workers, not the length of the input; a worker lets go of each page before the next, and hands the freed memory
 back to the system (`release_memory`) when no page follows (docs/benchmarks.md).
 
 A worker that runs past the page's hard limit (a recognition that ignores its own timeout) is
