@@ -7,8 +7,9 @@ handed to a worker as raw pixels in memory both processes map (`_PixelBuffer`); 
 back the words and geometry, and the grey OCR image (later stages re-read crops of it) in that same
 memory, and the parent turns its own copy of the scan upright, so no image is decoded or encoded
 twice (the scanner's JPEG bytes a page may carry stay in the parent). At most one page per worker
-is in flight, so memory is bounded by the number of workers, not the length of the input; a worker lets go of each page before the next, and hands the freed memory
-back to the system (`release_memory`) when no page follows (docs/benchmarks.md).
+is in flight, so memory is bounded by the number of workers, not the length of the input; a worker
+lets go of each page before the next, and hands the freed memory back to the system
+(`release_memory`) when no page follows (docs/benchmarks.md).
 
 A worker that runs past the page's hard limit (a recognition that ignores its own timeout) is
 killed and replaced; its page fails with `ocr_timeout` and the rest of the batch goes on.
