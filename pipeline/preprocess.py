@@ -201,17 +201,13 @@ def deskew_image(image: Image.Image, angle: float, scale: float = 1.0) -> tuple[
     return Image.fromarray(out), cv2.invertAffineTransform(m)
 
 
-def line_asymmetry(ink: np.ndarray) -> float:
-    """How much more ink sits above the core (x-height) band of each text line than below it, -1..1.
+def line_profile(ink: np.ndarray) -> tuple[float, int]:
+    """How much more ink sits above the core (x-height) band of each text line than below it,
+    -1..1, and the number of text lines it was measured on.
 
     Upright Vietnamese is top-heavy (ascenders and the diacritics over most syllables outweigh
     descenders and dots below): clearly positive when upright, the same negated upside down.
     """
-    return line_profile(ink)[0]
-
-
-def line_profile(ink: np.ndarray) -> tuple[float, int]:
-    """`line_asymmetry` and the number of text lines it was measured on."""
     rows = ink.sum(axis=1).astype(np.float64)
     on = rows > max(2.0, 0.02 * ink.shape[1])
     above = below = 0.0

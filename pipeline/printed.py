@@ -157,6 +157,24 @@ def _numeral(key: str) -> str:
     return key.replace("h", "ii").replace("l", "i").replace("1", "i")
 
 
+def _split(w: OcrWord, head: str, tail: str, share: float | None = None) -> list[OcrWord]:
+    """The word as the two words `head` and `tail`, its box cut at `share` of its width (by default
+    in proportion to their letters)."""
+    x0, y0, x1, y1 = w.box
+    share = len(head) / max(1, len(head) + len(tail)) if share is None else share
+    at = x0 + round((x1 - x0) * share)
+    return [
+        w.model_copy(update={"text": head, "box": (x0, y0, at, y1)}),
+        w.model_copy(update={"text": tail, "box": (at, y0, x1, y1)}),
+    ]
+
+
+def _join(a: OcrWord, b: OcrWord, text: str) -> OcrWord:
+    """Two words as the one word `text`, in the box of both."""
+    box = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]), max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
+    return a.model_copy(update={"text": text, "box": box})
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: A label of at least this many words may have its last word read cut short (`_cut`); 3 kept
 #: two-word labels (`Dân tộ&inh`, `Năm sinl`) as read: seeds 64 + 65 hard 458 -> 430 edits.
@@ -186,8 +204,9 @@ def _cut(ocr: str, word: str, key: str) -> str | None:
 def _run_into(ocr: str, word: str, key: str) -> str | None:
     """Where the OCR word is a short label's last word with the value's first letters run into
     it (`chếfhôn` for `chết: Thôn`, `tộđinh` for `tộc: Kinh`): the value's part (`fhôn`, `đinh`;
-    empty for the whole word and its colon read as a letter, `sinhl`); None where it is not. All the label word's letters but its last must be read, in place, then
-    at least one letter that is not the label's; a colon in the word makes it a label of its own."""
+    empty for the whole word and its colon read as a letter, `sinhl`); None where it is not. All
+    the label word's letters but its last must be read, in place, then at least one letter that
+    is not the label's; a colon in the word makes it a label of its own."""
     if ":" in ocr or _case(ocr) != _case(word):
         return None
     head = fold(ocr)
@@ -342,18 +361,12 @@ def _mend_line(line: list[OcrWord]) -> list[OcrWord]:
                 if out[j].text != word:
                     out[j] = out[j].model_copy(update={"text": word})
             if cut is not None:
-                j, n_label, value = cut
-                w = out[j]
-                x0, y0, x1, y1 = w.box
-                at = x0 + round((x1 - x0) * n_label / (n_label + len(value)))
-                out[j] = w.model_copy(update={"box": (x0, y0, at, y1)})
-                out.insert(j + 1, w.model_copy(update={"text": value, "box": (at, y0, x1, y1)}))
+                j, _, value = cut
+                out[j : j + 1] = _split(out[j], out[j].text, value)
                 keys.insert(j + 1, _key(value))
                 end += 1
             for j in reversed(merged):  # one word of the two pieces, in the box of both
-                a, b = out[j].box, out[j + 1].box
-                box = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-                out[j] = out[j].model_copy(update={"box": box})
+                out[j] = _join(out[j], out[j + 1], out[j].text)
                 del out[j + 1]
                 del keys[j + 1]
                 end -= 1
@@ -417,12 +430,7 @@ def _mend_units(line: list[OcrWord]) -> list[OcrWord]:
         if m is None:
             out.append(w)
             continue
-        x0, y0, x1, y1 = w.box
-        at = x0 + round((x1 - x0) * len(m.group(1)) / len(w.text))
-        out += [
-            w.model_copy(update={"text": m.group(1), "box": (x0, y0, at, y1)}),
-            w.model_copy(update={"text": "m²" + m.group(3), "box": (at, y0, x1, y1)}),
-        ]
+        out += _split(w, m.group(1), "m²" + m.group(3))
     for i in range(1, len(out)):
         text = out[i].text
         if _SQUARE_METRE.match(text) and text[1] != "²" and _NUMBER.match(out[i - 1].text.rstrip(",.;")):
@@ -455,14 +463,7 @@ def _mend_number_label(line: list[OcrWord]) -> list[OcrWord]:
     and `Quyển số:` or the line's end (`Số 95 Quyển số:`, not an address's `Số 11T`); `Số` with the
     number run into it (`Số46`). Specks read in front of the number are dropped."""
     if line and (m := _GLUED_NUMBER_LABEL.match(line[0].text)) and _then_volume(line, 1):
-        w = line[0]
-        x0, y0, x1, y1 = w.box
-        at = x0 + round((x1 - x0) * len(m.group(1)) / len(w.text))
-        line = [
-            w.model_copy(update={"text": m.group(1), "box": (x0, y0, at, y1)}),
-            w.model_copy(update={"text": m.group(2), "box": (at, y0, x1, y1)}),
-            *line[1:],
-        ]
+        line = [*_split(line[0], m.group(1), m.group(2)), *line[1:]]
     if len(line) < 2:
         return line
     head, number = line[0].text, line[1].text.lstrip(_NUMBER_SPECKS)
@@ -616,11 +617,6 @@ def _capitals(text: str) -> bool:
     return text.isalpha() and text.isupper()
 
 
-def _join(a: OcrWord, b: OcrWord, text: str) -> OcrWord:
-    box = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]), max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
-    return a.model_copy(update={"text": text, "box": box})
-
-
 @functools.cache
 def _surnames_by_tail() -> dict[str, tuple[str, ...]]:
     """The surnames (in capitals) by their letters after the first."""
@@ -652,12 +648,7 @@ def _tidy_name(name: list[OcrWord]) -> list[OcrWord]:
     while k < len(out):  # two words read with a stop between them (`BÁ.HÒA`)
         a, dot, b = out[k].text.partition(".")
         if dot and _capitals(a) and _capitals(b.rstrip(",")) and lex.knows(a) and lex.knows(b.rstrip(",")):
-            x0, y0, x1, y1 = out[k].box
-            at = x0 + round((x1 - x0) * len(a) / len(out[k].text))
-            out[k : k + 1] = [
-                out[k].model_copy(update={"text": a, "box": (x0, y0, at, y1)}),
-                out[k].model_copy(update={"text": b, "box": (at, y0, x1, y1)}),
-            ]
+            out[k : k + 1] = _split(out[k], a, b, len(a) / len(out[k].text))
         k += 1
 
     def named(k: int) -> bool:
@@ -731,7 +722,7 @@ def _mend_name_marks(line: list[OcrWord]) -> list[OcrWord]:
     return out
 
 
-#: The values a form's closed-list labels take (the label's last two words, folded).
+#: The values of `Giới tính:`.
 _SEXES = ("Nam", "Nữ")
 
 
@@ -767,8 +758,9 @@ def _speck(text: str) -> bool:
 def _mend_closed_values(line: list[OcrWord]) -> list[OcrWord]:
     """The values of closed-list labels (`Giới tính: am` → `Nam`, `Quốc tịch: Wiệt Nam.` → `Việt
     Nam`, `Dân tộc: Kinh 5` → `Kinh`): the words after the label up to a colon or the next
-    label's first word (`Quốc`, `Năm`; not the second word of a nationality, `Việt Nam`), specks left out, read a slip away from one of the list's values
-    (`validate.lexicon`'s snapping) are that value, word for word; the specks are dropped."""
+    label's first word (`Quốc`, `Năm`; not the second word of a nationality, `Việt Nam`), specks
+    left out, read a slip away from one of the list's values (`validate.lexicon`'s snapping) are
+    that value, word for word; the specks are dropped."""
     out = list(line)
     k = 1
     while k < len(out) - 1:
@@ -819,13 +811,7 @@ def _mend_number_words(line: list[OcrWord]) -> list[OcrWord]:
             line[0].text.strip(_EDGE), approximate=False
         ):
             return line
-        keys = [_key(w.text) for w in line]
-        whole = len(line) >= _NUMBER_WORDS_LINE and all(
-            snap_number_word(w.text.strip(_EDGE), approximate=False)
-            for w, k in zip(line, keys, strict=True)
-            if k
-        )
-        if not whole:
+        if not all(snap_number_word(w.text.strip(_EDGE), approximate=False) for w in line if _key(w.text)):
             return line
         start = 0
     out = list(line)
@@ -865,9 +851,9 @@ def _value_phrases() -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]],
 def _mend_value_phrases(line: list[OcrWord]) -> list[OcrWord]:
     """A phrase the typed values repeat (`Ủy ban nhân dân`, `Bệnh viện Đa khoa`) read with its
     marks slipped or one word a letter off (`UY ban`, `ly ban`, `Bênh viên`, `3ệnh viện`,
-    `Đạ khoa`, `Cuc Cảnh sát`) written as it is spelled; the words' case must be the phrase's (a heading
-    in capitals, `ỦY BAN NHÂN DÂN`, is left as read), and a word a letter off is not the end of
-    a word read in two pieces (`Bệ ệnh`)."""
+    `Đạ khoa`, `Cuc Cảnh sát`) written as it is spelled; the words' case must be the phrase's (a
+    heading in capitals, `ỦY BAN NHÂN DÂN`, is left as read), and a word a letter off is not the
+    end of a word read in two pieces (`Bệ ệnh`)."""
     out = list(line)
     for end in range(len(out)):
         for keys, words in _value_phrases().get(_key(out[end].text), ()):
